@@ -1,0 +1,88 @@
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import fastifyJwt from '@fastify/jwt';
+import fastifyHelmet from '@fastify/helmet';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import addFormats from 'ajv-formats';
+import type { Database } from '@buurtservice/db';
+import type { ApiConfig } from './config.js';
+import { accessPlugin } from './plugins/access.js';
+import { errorsPlugin } from './plugins/errors.js';
+import { CatalogueCache } from './services/catalogue-cache.js';
+import { healthRoutes } from './routes/health.js';
+import { authRoutes } from './routes/auth.js';
+import { meRoutes } from './routes/me.js';
+import { catalogueRoutes } from './routes/catalogue.js';
+import { householdRoutes } from './routes/households.js';
+import { organisationRoutes } from './routes/organisations.js';
+import { userRoutes } from './routes/users.js';
+import { areaRoutes } from './routes/areas.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database;
+    config: ApiConfig;
+    catalogue: CatalogueCache;
+  }
+}
+
+/** Paths whose values never reach the log: credentials, tokens and city-pass numbers. */
+export const REDACT_PATHS = [
+  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-device-token"]', 'res.headers["set-cookie"]',
+  '*.password', '*.passwordHash', '*.password_hash', '*.refreshToken', '*.accessToken', '*.deviceToken',
+  '*.passNumber', '*.pass_number', '*.token',
+];
+
+export interface BuildOptions {
+  db: Database;
+  config: ApiConfig;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp({ db, config, logger }: BuildOptions) {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+      plugins: [addFormats.default ?? addFormats],
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('db', db);
+  app.decorate('config', config);
+  app.decorate('catalogue', new CatalogueCache(db, config.catalogueCacheSeconds * 1000));
+
+  await app.register(errorsPlugin);
+  await app.register(fastifyHelmet, { contentSecurityPolicy: false });
+  await app.register(fastifyJwt, {
+    secret: config.jwtSecret,
+    sign: { algorithm: 'HS256' },
+    // Only HS256: a token with `alg: none` or another algorithm is refused.
+    verify: { algorithms: ['HS256'], cache: 10000, cacheTTL: 60000 },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Buurtservice API', version: '0.1.0', description: 'Neighbourhood services paid with dienstencheques. Errors are `{ code, message }`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(accessPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(areaRoutes);
+  await app.register(authRoutes);
+  await app.register(meRoutes);
+  await app.register(catalogueRoutes);
+  await app.register(householdRoutes);
+  await app.register(organisationRoutes);
+  await app.register(userRoutes);
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+
+export interface ApiConfig {
+  host: string;
+  port: number;
+  /** Secret that signs access tokens (HS256); at least 32 characters. */
+  jwtSecret: string;
+  accessTokenSeconds: number;
+  refreshTokenDays: number;
+  logLevel: string;
+  /** Trust X-Forwarded-For from a proxy in front (needed for per-address rate limits behind one). */
+  trustProxy: boolean;
+  /** Seconds that cached catalogue data (services, tariffs) may be stale in other API instances. */
+  catalogueCacheSeconds: number;
+  /**
+   * Sign-in throttling. Failures count per address, and per account — but only from clients
+   * without a device token of that account: a resident's own phone, which signed in before,
+   * has its own counter, so an attacker's failures cannot lock the resident out.
+   */
+  loginLimits: {
+    perAddress: ThrottleRule;
+    perAccount: ThrottleRule;
+    perDevice: ThrottleRule;
+  };
+}
+
+export interface ThrottleRule {
+  maxFailures: number;
+  windowSeconds: number;
+  blockSeconds: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const jwtSecret = env.JWT_SECRET ?? randomBytes(32).toString('base64url');
+  if (jwtSecret.length < 32) throw new Error('JWT_SECRET must be at least 32 characters');
+  return {
+    host: env.API_HOST ?? '127.0.0.1',
+    port: Number(env.API_PORT ?? 3000),
+    jwtSecret,
+    accessTokenSeconds: Number(env.ACCESS_TOKEN_SECONDS ?? 900),
+    refreshTokenDays: Number(env.REFRESH_TOKEN_DAYS ?? 30),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: env.TRUST_PROXY === 'true',
+    catalogueCacheSeconds: Number(env.CATALOGUE_CACHE_SECONDS ?? 10),
+    loginLimits: {
+      perAddress: { maxFailures: Number(env.LOGIN_MAX_FAILURES_PER_ADDRESS ?? 30), windowSeconds: 900, blockSeconds: 900 },
+      perAccount: { maxFailures: Number(env.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 5), windowSeconds: 900, blockSeconds: 900 },
+      perDevice: { maxFailures: 10, windowSeconds: 900, blockSeconds: 300 },
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { buildApp, REDACT_PATHS, type App } from './app.js';
+export { loadConfig, type ApiConfig } from './config.js';
+export { hashPassword } from './services/passwords.js';

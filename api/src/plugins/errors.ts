@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ERRORS, errorMessage, type ErrorCode, type Locale } from '@buurtservice/shared';
+import { AppError, type FieldError } from '../errors.js';
+
+export function requestLocale(request: FastifyRequest): Locale {
+  const header = request.headers['accept-language'];
+  return typeof header === 'string' && /^\s*en\b/i.test(header) ? 'en' : 'nl';
+}
+
+function send(reply: FastifyReply, code: ErrorCode, fields?: FieldError[]) {
+  const body: { code: string; message: string; fields?: FieldError[] } = { code, message: errorMessage(code, requestLocale(reply.request)) };
+  if (fields?.length) body.fields = fields;
+  return reply.status(ERRORS[code].status).send(body);
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_json',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_JWT_NO_AUTHORIZATION_IN_HEADER: 'unauthenticated',
+  FST_JWT_AUTHORIZATION_TOKEN_EXPIRED: 'token_invalid',
+  FST_JWT_AUTHORIZATION_TOKEN_INVALID: 'token_invalid',
+  FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED: 'token_invalid',
+  FST_JWT_BAD_REQUEST: 'token_invalid',
+  FST_JWT_BAD_COOKIE_REQUEST: 'token_invalid',
+};
+
+/**
+ * One error handler for the whole API: every error leaves as `{ code, message }` with a stable
+ * code; details of server faults are logged, never sent.
+ */
+export const errorsPlugin = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.headers) void reply.headers(error.headers);
+      return send(reply, error.code, error.fields);
+    }
+    if (error.validation) {
+      const fields = error.validation.map((v) => {
+        const missing = (v.params as { missingProperty?: string; additionalProperty?: string } | undefined) ?? {};
+        const leaf = missing.missingProperty ?? missing.additionalProperty;
+        const base = v.instancePath || (error.validationContext ? `/${error.validationContext}` : '');
+        return { field: leaf ? `${base}/${leaf}` : base, code: v.keyword };
+      });
+      return send(reply, 'validation_failed', fields);
+    }
+    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (mapped) return send(reply, mapped);
+    const status = error.statusCode ?? 500;
+    if (status === 429) return send(reply, 'too_many_attempts');
+    if (status === 404) return send(reply, 'not_found');
+    if (status === 405) return send(reply, 'method_not_allowed');
+    if (status >= 400 && status < 500) return send(reply, 'validation_failed');
+    request.log.error({ err: error }, 'unhandled error');
+    return send(reply, 'internal_error');
+  });
+  app.setNotFoundHandler((request, reply) => send(reply, 'route_not_found'));
+});

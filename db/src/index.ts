@@ -1,0 +1,14 @@
+export * from './database.js';
+export * from './migrate.js';
+export * from './server.js';
+export { startEmbeddedPostgres, freePort } from './embedded.js';
+export type { DB } from './schema.js';
+export * as programmes from './repositories/programmes.js';
+export * as users from './repositories/users.js';
+export * as sessions from './repositories/sessions.js';
+export * as throttle from './repositories/throttle.js';
+export * as households from './repositories/households.js';
+export * as organisations from './repositories/organisations.js';
+export * as catalogue from './repositories/catalogue.js';
+export { audit } from './repositories/audit.js';
+export { seedDemo, DEMO_PASSWORD, DEMO_LOGINS } from './seed/demo.js';

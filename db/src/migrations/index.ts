@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-22T1500_foundation.js';
+
+/**
+ * Every migration, by name. Names carry a sortable date prefix and the Migrator runs them in
+ * name order; a migration, once landed, is never edited: a change is a new migration.
+ * (A static list rather than a folder scan, so the same code runs under tsx, vitest and a bundler.)
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-22T1500_foundation': foundation,
+};

@@ -1,0 +1,137 @@
+import type { Database, Tx } from '../database.js';
+import { DEFAULT_SERVICES } from './services.js';
+
+export const DEMO_PASSWORD = 'demo-wachtwoord-2026';
+
+export const DEMO_LOGINS = [
+  { email: 'bewoner@example.nl', who: 'bewoner Breda Noordoost (€ 10 per uur)' },
+  { email: 'bredapas@example.nl', who: 'bewoner met BredaPas (€ 6 per uur)' },
+  { email: 'organisatie@example.nl', who: 'organisatie (€ 15 per uur)' },
+  { email: 'coordinator@example.nl', who: 'coördinator (dispatcher)' },
+  { email: 'medewerker@example.nl', who: 'medewerker (worker)' },
+  { email: 'beheer@example.nl', who: 'programmabeheerder' },
+  { email: 'bewoner.utrecht@example.nl', who: 'bewoner Utrecht Overvecht' },
+  { email: 'beheer.utrecht@example.nl', who: 'programmabeheerder Utrecht Overvecht' },
+] as const;
+
+interface ProgrammeSeed {
+  slug: string;
+  name: string;
+  city: string;
+  cityPassName: string;
+  servicePointAddress: string;
+  buurten: { name: string; prefixes: string[] }[];
+}
+
+const BREDA: ProgrammeSeed = {
+  slug: 'breda-noordoost',
+  name: 'Breda Noordoost',
+  city: 'Breda',
+  cityPassName: 'BredaPas',
+  servicePointAddress: 'Werk aan de Wijk, Wisselaan 4, 4823 JA Breda',
+  buurten: [
+    { name: 'Hoge Vucht', prefixes: ['4823'] },
+    { name: 'Doornbos-Linie', prefixes: ['4822'] },
+    { name: 'Geeren-Noord', prefixes: ['4824'] },
+    { name: 'Geeren-Zuid', prefixes: ['4825'] },
+    { name: 'Heusdenhout', prefixes: ['4826'] },
+  ],
+};
+
+const UTRECHT: ProgrammeSeed = {
+  slug: 'utrecht-overvecht',
+  name: 'Utrecht Overvecht',
+  city: 'Utrecht',
+  cityPassName: 'U-pas',
+  servicePointAddress: 'Wijkbureau Overvecht, Zamenhofdreef 30, 3562 JW Utrecht',
+  buurten: [
+    { name: 'Overvecht-Noord', prefixes: ['3564'] },
+    { name: 'Overvecht-Zuid', prefixes: ['3561'] },
+    { name: 'Tigris en Zamenhofdreef', prefixes: ['3562'] },
+    { name: 'Vechtzoom', prefixes: ['3563'] },
+  ],
+};
+
+async function seedProgramme(tx: Tx, p: ProgrammeSeed) {
+  const programme = await tx
+    .insertInto('programmes')
+    .values({
+      slug: p.slug, name: p.name, city: p.city, city_pass_name: p.cityPassName,
+      settings: JSON.stringify({ chequeValidityMonths: 12, servicePointAddress: p.servicePointAddress }),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const buurten: Record<string, string> = {};
+  for (const b of p.buurten) {
+    const row = await tx.insertInto('buurten').values({ programme_id: programme.id, name: b.name }).returning('id').executeTakeFirstOrThrow();
+    buurten[b.name] = row.id;
+    await tx.insertInto('postcode_areas').values(b.prefixes.map((prefix) => ({ prefix, programme_id: programme.id, buurt_id: row.id }))).execute();
+  }
+  await tx.insertInto('services').values(DEFAULT_SERVICES.map((s, i) => ({ ...s, programme_id: programme.id, sort_order: i }))).execute();
+  await tx
+    .insertInto('tariffs')
+    .values([
+      { programme_id: programme.id, category: 'resident', cents_per_worker_hour: 1000, valid_from: '2026-01-01' },
+      { programme_id: programme.id, category: 'resident_city_pass', cents_per_worker_hour: 600, valid_from: '2026-01-01' },
+      { programme_id: programme.id, category: 'organisation', cents_per_worker_hour: 1500, valid_from: '2026-01-01' },
+    ])
+    .execute();
+  return { id: programme.id, buurten };
+}
+
+/**
+ * Demo data for the zero-setup start and the browser tests: Breda Noordoost with every role, and
+ * Utrecht Overvecht to show that programmes never see each other. Runs once: a database that
+ * already has the Breda programme is left as it is.
+ */
+export async function seedDemo(db: Database, hashPassword: (password: string) => Promise<string>): Promise<boolean> {
+  const exists = await db.selectFrom('programmes').select('id').where('slug', '=', BREDA.slug).executeTakeFirst();
+  if (exists) return false;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.transaction().execute(async (tx) => {
+    const breda = await seedProgramme(tx, BREDA);
+    const utrecht = await seedProgramme(tx, UTRECHT);
+    const staff = (programmeId: string, role: 'dispatcher' | 'worker' | 'programme_admin', email: string, name: string) =>
+      tx.insertInto('users').values({ programme_id: programmeId, role, email, password_hash: passwordHash, display_name: name }).returning('id').executeTakeFirstOrThrow();
+    const admin = await staff(breda.id, 'programme_admin', 'beheer@example.nl', 'Fatima El Amrani');
+    const dispatcher = await staff(breda.id, 'dispatcher', 'coordinator@example.nl', 'Kees van Dijk');
+    await staff(breda.id, 'worker', 'medewerker@example.nl', 'Sanne de Bruijn');
+    await staff(utrecht.id, 'programme_admin', 'beheer.utrecht@example.nl', 'Ruud Verhoeven');
+
+    const household = async (programmeId: string, buurtId: string | undefined, h: { name: string; street: string; nr: number; postcode: string; city: string; phone: string }) =>
+      tx.insertInto('households').values({
+        programme_id: programmeId, name: h.name, street: h.street, house_number: h.nr, postcode: h.postcode, city: h.city, phone: h.phone, buurt_id: buurtId ?? null,
+      }).returning('id').executeTakeFirstOrThrow();
+    const resident = (programmeId: string, householdId: string, email: string | null, name: string, createdBy?: string) =>
+      tx.insertInto('users').values({
+        programme_id: programmeId, role: 'resident', household_id: householdId, email, password_hash: email ? passwordHash : null, display_name: name, created_by: createdBy ?? null,
+      }).execute();
+
+    const jansen = await household(breda.id, breda.buurten['Hoge Vucht'], { name: 'Fam. Jansen', street: 'Wisselaan', nr: 12, postcode: '4823JA', city: 'Breda', phone: '076 521 00 11' });
+    await resident(breda.id, jansen.id, 'bewoner@example.nl', 'Marja Jansen');
+    const yilmaz = await household(breda.id, breda.buurten['Geeren-Noord'], { name: 'Fam. Yilmaz', street: 'Geerenweg', nr: 40, postcode: '4824AB', city: 'Breda', phone: '076 521 00 22' });
+    await resident(breda.id, yilmaz.id, 'bredapas@example.nl', 'Ayşe Yilmaz');
+    await tx.insertInto('city_passes').values({
+      household_id: yilmaz.id, programme_id: breda.id, pass_number: 'BP-2026-004711', expires_on: '2027-12-31', verified_at: new Date(), verified_by: dispatcher.id,
+    }).execute();
+    // A resident without email or computer: the dispatcher made the household and acts for her.
+    const devries = await household(breda.id, breda.buurten['Heusdenhout'], { name: 'Mevr. De Vries', street: 'Heusdenhoutsestraat', nr: 7, postcode: '4826AA', city: 'Breda', phone: '076 521 00 33' });
+    await resident(breda.id, devries.id, null, 'Riet de Vries', dispatcher.id);
+
+    const corporation = await tx.insertInto('organisations').values({
+      programme_id: breda.id, name: 'Woonstichting Noordoost', kvk_number: '20123456', vat_number: 'NL812345678B01',
+      billing_street: 'Haagweg', billing_house_number: 100, billing_postcode: '4822AA', billing_city: 'Breda', email: 'facturen@woonstichting.example.nl', phone: '076 530 00 00',
+    }).returning('id').executeTakeFirstOrThrow();
+    await tx.insertInto('organisation_locations').values([
+      { programme_id: breda.id, organisation_id: corporation.id, name: 'Flat Wisselaan', street: 'Wisselaan', house_number: 50, postcode: '4823JB', city: 'Breda', buurt_id: breda.buurten['Hoge Vucht'] ?? null },
+      { programme_id: breda.id, organisation_id: corporation.id, name: 'Seniorencomplex De Geeren', street: 'Geerenweg', house_number: 2, postcode: '4824AC', city: 'Breda', buurt_id: breda.buurten['Geeren-Noord'] ?? null },
+    ]).execute();
+    await tx.insertInto('users').values({
+      programme_id: breda.id, role: 'organisation_member', organisation_id: corporation.id, email: 'organisatie@example.nl', password_hash: passwordHash, display_name: 'Peter Smits', created_by: admin.id,
+    }).execute();
+
+    const utrechtHousehold = await household(utrecht.id, utrecht.buurten['Tigris en Zamenhofdreef'], { name: 'Fam. Bakker', street: 'Zamenhofdreef', nr: 101, postcode: '3562JX', city: 'Utrecht', phone: '030 261 00 44' });
+    await resident(utrecht.id, utrechtHousehold.id, 'bewoner.utrecht@example.nl', 'Henk Bakker');
+  });
+  return true;
+}

@@ -1,0 +1,6 @@
+export * from './address.js';
+export * from './dates.js';
+export * from './errors.js';
+export * from './pricing.js';
+export * from './roles.js';
+export * from './settings.js';
