@@ -52,6 +52,10 @@ export async function buildApp({ db, config, logger }: BuildOptions) {
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // JSON only: Fastify also parses text/plain by default, which would turn a wrong content type
+  // into a confusing validation error instead of 415.
+  app.removeContentTypeParser('text/plain');
+
   app.decorate('db', db);
   app.decorate('config', config);
   app.decorate('catalogue', new CatalogueCache(db, config.catalogueCacheSeconds * 1000));

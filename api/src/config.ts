@@ -31,6 +31,8 @@ export interface ThrottleRule {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  if (!env.JWT_SECRET && env.NODE_ENV === 'production') throw new Error('JWT_SECRET must be set in production');
+  // Without a secret (development, tests), a random one: sessions then end when the process does.
   const jwtSecret = env.JWT_SECRET ?? randomBytes(32).toString('base64url');
   if (jwtSecret.length < 32) throw new Error('JWT_SECRET must be at least 32 characters');
   return {

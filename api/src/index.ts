@@ -1,3 +1,3 @@
-export { buildApp, REDACT_PATHS, type App } from './app.js';
+export { buildApp, REDACT_PATHS, type App, type BuildOptions } from './app.js';
 export { loadConfig, type ApiConfig } from './config.js';
 export { hashPassword } from './services/passwords.js';

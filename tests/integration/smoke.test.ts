@@ -14,7 +14,7 @@ describe('catalogue prices per customer', () => {
     const token = await ctx.login(email);
     const res = await ctx.app.inject({ method: 'GET', url: '/services', headers: bearer(token) });
     expect(res.statusCode).toBe(200);
-    const { services } = res.json() as { services: { centsPerWorkerHour: number }[] };
+    const { services } = res.json<{ services: { centsPerWorkerHour: number }[] }>();
     expect(services).toHaveLength(10);
     expect(services.every((s) => s.centsPerWorkerHour === cents)).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createDatabase, dropDatabase, ensureDatabase, withDatabase, type Database } from '@buurtservice/db';
-import { buildApp, loadConfig, type App, type ApiConfig } from '@buurtservice/api';
+import { buildApp, loadConfig, type App, type ApiConfig, type BuildOptions } from '@buurtservice/api';
 import { DEMO_PASSWORD } from '@buurtservice/db';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
@@ -15,13 +15,13 @@ export interface TestContext {
 }
 
 /** A database of its own (cloned from the seeded template) and an API on it, for one test file. */
-export async function createTestContext(overrides: Partial<ApiConfig> = {}, logger: App['log'] | boolean | object = false): Promise<TestContext> {
+export async function createTestContext(overrides: Partial<ApiConfig> = {}, logger: BuildOptions['logger'] = false): Promise<TestContext> {
   const serverUrl = inject('pgServerUrl');
   const name = `bs_test_${randomBytes(6).toString('hex')}`;
   await ensureDatabase(serverUrl, name, inject('pgTemplate'));
   const db = createDatabase({ url: withDatabase(serverUrl, name), poolSize: 10 });
   const config = { ...loadConfig({ JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' }), ...overrides };
-  const app = await buildApp({ db, config, logger: logger as never });
+  const app = await buildApp({ db, config, logger });
   await app.ready();
   const tokens = new Map<string, string>();
   return {
@@ -32,7 +32,7 @@ export async function createTestContext(overrides: Partial<ApiConfig> = {}, logg
       if (cached && password === DEMO_PASSWORD) return cached;
       const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { email, password } });
       if (res.statusCode !== 200) throw new Error(`login ${email} failed: ${res.statusCode} ${res.body}`);
-      const token = (res.json() as { accessToken: string }).accessToken;
+      const token = res.json<{ accessToken: string }>().accessToken;
       tokens.set(email, token);
       return token;
     },

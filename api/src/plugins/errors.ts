@@ -42,8 +42,10 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       const fields = error.validation.map((v) => {
         const missing = (v.params as { missingProperty?: string; additionalProperty?: string } | undefined) ?? {};
         const leaf = missing.missingProperty ?? missing.additionalProperty;
-        const base = v.instancePath || (error.validationContext ? `/${error.validationContext}` : '');
-        return { field: leaf ? `${base}/${leaf}` : base, code: v.keyword };
+        // A JSON pointer into the body (or query): '/email', as for nested fields; only an error about
+        // the whole part (e.g. a body that is not an object) names the part itself.
+        const field = leaf ? `${v.instancePath}/${leaf}` : v.instancePath || (error.validationContext ? `/${error.validationContext}` : '');
+        return { field, code: v.keyword };
       });
       return send(reply, 'validation_failed', fields);
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sessions, users, type Executor } from '@buurtservice/db';
+import { sessions, type Executor, type users } from '@buurtservice/db';
 import { amsterdamDate, customerCategory, type CustomerCategory, type Role } from '@buurtservice/shared';
 import type { FastifyInstance } from 'fastify';
 import type { AccessClaims, DeviceClaims } from '../auth.js';

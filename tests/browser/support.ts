@@ -1,0 +1,67 @@
+/** Helpers shared by the browser specs. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { expect, type Page } from '@playwright/test';
+import type { AxeResults, Result } from 'axe-core';
+
+export const DEMO_PASSWORD = 'demo-wachtwoord-2026';
+
+export const DEMO = {
+  resident: 'bewoner@example.nl',
+  bredapas: 'bredapas@example.nl',
+  organisation: 'organisatie@example.nl',
+  dispatcher: 'coordinator@example.nl',
+  worker: 'medewerker@example.nl',
+  admin: 'beheer@example.nl',
+} as const;
+
+// What the browser-side callbacks below use; declared here because tests/ compiles without the DOM lib.
+declare const document: { documentElement: { scrollWidth: number; clientWidth: number; lang: string } };
+declare const window: { innerWidth: number };
+declare const axe: { run(context: unknown, options: unknown): Promise<AxeResults> };
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** A new address every run, so registrations never collide. */
+export function uniqueEmail(prefix = 'bewoner'): string {
+  return `${prefix}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}@example.nl`;
+}
+
+export async function login(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/inloggen');
+  await page.locator('#field-email').fill(email);
+  await page.locator('#field-password').fill(password);
+  await page.locator('main').getByRole('button').click();
+  await expect(page).toHaveURL(/\/home$/);
+}
+
+export async function logout(page: Page): Promise<void> {
+  await page.getByRole('navigation').getByRole('button').click();
+  await expect(page).toHaveURL(/\/\?uitgelogd=1$/);
+}
+
+export async function htmlLang(page: Page): Promise<string> {
+  return page.evaluate(() => document.documentElement.lang);
+}
+
+/** The page is not wider than the viewport (no sideways scrolling). */
+export async function expectNoHorizontalScroll(page: Page, label: string): Promise<void> {
+  const { scrollWidth, viewport } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+  expect(scrollWidth, `${label}: page is ${scrollWidth}px wide in a ${viewport}px viewport`).toBeLessThanOrEqual(viewport);
+}
+
+function describeViolation(violation: Result): string {
+  const nodes = violation.nodes.map((node) => `    ${node.target.join(' ')}\n      ${node.failureSummary?.replace(/\n/g, '\n      ') ?? ''}`).join('\n');
+  return `  [${violation.impact ?? 'n/a'}] ${violation.id}: ${violation.help}\n  ${violation.helpUrl}\n${nodes}`;
+}
+
+/** Runs axe-core for WCAG 2.1 A and AA on the current page; fails with every violation listed. */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  await page.addScriptTag({ content: axeSource });
+  const results = await page.evaluate(() =>
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }),
+  );
+  const report = results.violations.map(describeViolation).join('\n');
+  if (results.violations.length > 0) console.log(`axe violations on ${label} (${page.url()}):\n${report}`);
+  expect(results.violations, `axe violations on ${label}:\n${report}`).toHaveLength(0);
+}
