@@ -12,3 +12,4 @@ export * as organisations from './repositories/organisations.js';
 export * as catalogue from './repositories/catalogue.js';
 export { audit } from './repositories/audit.js';
 export { seedDemo, DEMO_PASSWORD, DEMO_LOGINS } from './seed/demo.js';
+export * as wallet from './wallet/index.js';

@@ -5,6 +5,8 @@
 
 import type { ColumnType } from "kysely";
 
+export type ChequeSource = "counter" | "invoice" | "online";
+
 export type CustomerCategory = "organisation" | "resident" | "resident_city_pass";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -24,6 +26,8 @@ export type JsonObject = {
 export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
+export type LedgerAccountKind = "expired" | "hold" | "redeemed" | "refunded" | "source_counter" | "source_invoice" | "source_online" | "wallet";
 
 export type ServiceLocation = "customer_address" | "service_point";
 
@@ -49,6 +53,19 @@ export interface Buurten {
   programme_id: string;
 }
 
+export interface ChequeLots {
+  category: CustomerCategory;
+  cents_per_hour: number;
+  expires_at: Timestamp | null;
+  id: Generated<string>;
+  minutes: number;
+  programme_id: string;
+  purchased_at: Generated<Timestamp>;
+  reference: string;
+  source: ChequeSource;
+  wallet_account_id: string;
+}
+
 export interface CityPasses {
   expires_on: string;
   household_id: string;
@@ -71,6 +88,45 @@ export interface Households {
   postcode: string;
   programme_id: string;
   street: string;
+}
+
+export interface LedgerAccounts {
+  booking_id: string | null;
+  created_at: Generated<Timestamp>;
+  household_id: string | null;
+  id: Generated<string>;
+  kind: LedgerAccountKind;
+  non_negative: Generated<boolean>;
+  organisation_id: string | null;
+  programme_id: string;
+}
+
+export interface LedgerBalances {
+  account_id: string;
+  lot_id: string;
+  minutes: number;
+  non_negative: boolean;
+}
+
+export interface LedgerEntries {
+  account_id: string;
+  cents: number;
+  id: Generated<Int8>;
+  lot_id: string;
+  minutes: number;
+  programme_id: string;
+  transaction_id: string;
+}
+
+export interface LedgerTransactions {
+  actor_user_id: string | null;
+  booking_id: string | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  idempotency_key: string;
+  kind: string;
+  memo: string | null;
+  programme_id: string;
 }
 
 export interface LoginThrottle {
@@ -180,11 +236,26 @@ export interface Users {
   role: UserRole;
 }
 
+export interface WalletDebts {
+  booking_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  minutes: number;
+  programme_id: string;
+  settled_minutes: Generated<number>;
+  wallet_account_id: string;
+}
+
 export interface DB {
   audit_log: AuditLog;
   buurten: Buurten;
+  cheque_lots: ChequeLots;
   city_passes: CityPasses;
   households: Households;
+  ledger_accounts: LedgerAccounts;
+  ledger_balances: LedgerBalances;
+  ledger_entries: LedgerEntries;
+  ledger_transactions: LedgerTransactions;
   login_throttle: LoginThrottle;
   organisation_locations: OrganisationLocations;
   organisations: Organisations;
@@ -194,4 +265,5 @@ export interface DB {
   services: Services;
   tariffs: Tariffs;
   users: Users;
+  wallet_debts: WalletDebts;
 }

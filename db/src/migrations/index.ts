@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-22T1500_foundation.js';
+import * as wallet from './2026-11-22T1600_wallet.js';
 
 /**
  * Every migration, by name. Names carry a sortable date prefix and the Migrator runs them in
@@ -8,4 +9,5 @@ import * as foundation from './2026-11-22T1500_foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1500_foundation': foundation,
+  '2026-11-22T1600_wallet': wallet,
 };
