@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import {
-  createDatabase, DEMO_LOGINS, DEMO_PASSWORD, dropDatabase, ensureDatabase, migrateToLatest, openDatabaseServer, repoRoot, seedDemo, withDatabase,
+  createApiDatabase, createDatabase, DEMO_LOGINS, DEMO_PASSWORD, dropDatabase, ensureDatabase, migrateToLatest, openDatabaseServer, repoRoot, seedDemo, withDatabase,
 } from '@buurtservice/db';
 import { buildApp, hashPassword, loadConfig } from '@buurtservice/api';
 
@@ -48,9 +48,11 @@ function demoJwtSecret(): string | undefined {
 }
 
 const server = await openServer();
-const db = createDatabase({ url: server.url });
-await migrateToLatest(db);
-await seedDemo(db, hashPassword);
+const owner = createDatabase({ url: server.url, poolSize: 1 });
+await migrateToLatest(owner);
+await seedDemo(owner, hashPassword);
+await owner.destroy();
+const db = await createApiDatabase(server.url);
 const config = { ...loadConfig({ ...process.env, JWT_SECRET: demoJwtSecret() }), port: apiPort, host: '127.0.0.1' };
 const app = await buildApp({ db, config, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 await app.listen({ host: config.host, port: apiPort });

@@ -1,15 +1,19 @@
 // The API process: `DATABASE_URL` or the embedded PostgreSQL, migrations at start, graceful shutdown.
 import closeWithGrace from 'close-with-grace';
-import { createDatabase, migrateToLatest, openDatabaseServer, seedDemo } from '@buurtservice/db';
+import { createApiDatabase, createDatabase, migrateToLatest, openDatabaseServer, seedDemo } from '@buurtservice/db';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { hashPassword } from './services/passwords.js';
 
 const config = loadConfig();
 const server = await openDatabaseServer({ databaseUrl: process.env.DATABASE_URL });
-const db = createDatabase({ url: server.url, poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-await migrateToLatest(db);
-if (process.env.SEED_DEMO === 'true') await seedDemo(db, hashPassword);
+// Migrations (and demo data) as the connecting user, who owns the schema; the API then works as
+// the restricted role that cannot rewrite the ledger.
+const owner = createDatabase({ url: server.url, poolSize: 1 });
+await migrateToLatest(owner);
+if (process.env.SEED_DEMO === 'true') await seedDemo(owner, hashPassword);
+await owner.destroy();
+const db = await createApiDatabase(server.url, Number(process.env.DATABASE_POOL_SIZE ?? 10));
 const app = await buildApp({ db, config });
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

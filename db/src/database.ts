@@ -15,16 +15,36 @@ export type Executor = Kysely<DB> | Transaction<DB>;
 export interface DatabaseOptions {
   url: string;
   poolSize?: number;
+  /** Work as this role on every connection (see the api_role migration). */
+  role?: string;
 }
 
-export function createDatabase({ url, poolSize = 10 }: DatabaseOptions): Database {
+export const API_ROLE = 'buurtservice_api';
+
+export function createDatabase({ url, poolSize = 10, role }: DatabaseOptions): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     // Every session speaks Amsterdam time, so `now()::date` is the local calendar day.
-    options: '-c TimeZone=Europe/Amsterdam',
+    options: role ? `-c TimeZone=Europe/Amsterdam -c role=${role}` : '-c TimeZone=Europe/Amsterdam',
   });
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * The pool the API uses: as the role `buurtservice_api`, which cannot change or delete ledger
+ * rows, when the connecting user may take that role; otherwise as the connecting user.
+ */
+export async function createApiDatabase(url: string, poolSize = 10): Promise<Database> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ member: boolean }>(
+      `select case when exists (select 1 from pg_roles where rolname = $1) then pg_has_role(current_user, $1, 'member') else false end as member`, [API_ROLE]);
+    return createDatabase({ url, poolSize, ...(rows[0]?.member ? { role: API_ROLE } : {}) });
+  } finally {
+    await client.end();
+  }
 }
 
 /** Replaces the database name of a PostgreSQL URL. */

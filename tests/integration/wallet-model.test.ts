@@ -106,7 +106,7 @@ describe('voucher ledger model', () => {
     const runs = Number(process.env.WALLET_MODEL_RUNS ?? 60);
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 40 }), async (commands) => {
-        await ctx.db.connection().execute(async (conn) => resetLedger(conn));
+        await ctx.ownerDb.connection().execute(async (conn) => resetLedger(conn));
         const m: Model = { lots: [], holds: new Map(), debts: [], redeemed: 0, expired: 0, refunded: 0, purchased: 0 };
         const bookings: string[] = [];
         let order = 0;
@@ -235,4 +235,30 @@ describe('voucher ledger model', () => {
       { numRuns: runs, seed },
     );
   }, 600_000);
+});
+
+describe('the ledger is append-only', () => {
+  it('refuses UPDATE and DELETE of ledger rows, for the API role by grant and for the owner by trigger', async () => {
+    const p = await ctx.db.selectFrom('programmes').select('id').where('slug', '=', 'breda-noordoost').executeTakeFirstOrThrow();
+    await ctx.db.transaction().execute((tx) => wallet.buyCheques(tx, {
+      programmeId: p.id, owner: owners[0]!, cheques: 1, source: 'counter', category: 'resident', centsPerHour: 1000, expiresAt: null, reference: 'append-only', idempotencyKey: `append-only-${randomUUID()}`,
+    }));
+    for (const db of [ctx.db, ctx.ownerDb]) {
+      await expect(sql`update ledger_entries set minutes = minutes * 2`.execute(db)).rejects.toMatchObject({ code: '42501' });
+      await expect(sql`delete from ledger_entries`.execute(db)).rejects.toMatchObject({ code: '42501' });
+      await expect(sql`delete from ledger_transactions`.execute(db)).rejects.toMatchObject({ code: '42501' });
+      await expect(sql`update cheque_lots set cents_per_hour = 0`.execute(db)).rejects.toMatchObject({ code: '42501' });
+    }
+    await expect(sql`update ledger_balances set minutes = minutes + 600`.execute(ctx.db)).rejects.toMatchObject({ code: '42501' });
+    const role = await sql<{ r: string }>`select current_user as r`.execute(ctx.db);
+    expect(role.rows[0]!.r).toBe('buurtservice_api');
+  });
+
+  it('refuses a transaction whose entries do not sum to zero, at commit', async () => {
+    const lot = await ctx.db.selectFrom('cheque_lots').select(['id', 'wallet_account_id', 'programme_id']).executeTakeFirstOrThrow();
+    await expect(ctx.db.transaction().execute(async (tx) => {
+      const id = await wallet.claimTransaction(tx, { programmeId: lot.programme_id, kind: 'purchase', idempotencyKey: `unbalanced-${randomUUID()}` });
+      await tx.insertInto('ledger_entries').values({ programme_id: lot.programme_id, transaction_id: id!, account_id: lot.wallet_account_id, lot_id: lot.id, minutes: 60, cents: 1000 }).execute();
+    })).rejects.toMatchObject({ code: '23514' });
+  });
 });

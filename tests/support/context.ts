@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createDatabase, dropDatabase, ensureDatabase, withDatabase, type Database } from '@buurtservice/db';
+import { createApiDatabase, createDatabase, dropDatabase, ensureDatabase, withDatabase, type Database } from '@buurtservice/db';
 import { buildApp, loadConfig, type App, type ApiConfig, type BuildOptions } from '@buurtservice/api';
 import { DEMO_PASSWORD } from '@buurtservice/db';
 
@@ -8,7 +8,10 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long'
 
 export interface TestContext {
   app: App;
+  /** The API's pool: the restricted role the API works as. */
   db: Database;
+  /** The schema owner, for test set-up the API may not do (e.g. clearing the append-only ledger). */
+  ownerDb: Database;
   /** Access token of a demo user. */
   login(email: string, password?: string): Promise<string>;
   close(): Promise<void>;
@@ -19,7 +22,8 @@ export async function createTestContext(overrides: Partial<ApiConfig> = {}, logg
   const serverUrl = inject('pgServerUrl');
   const name = `bs_test_${randomBytes(6).toString('hex')}`;
   await ensureDatabase(serverUrl, name, inject('pgTemplate'));
-  const db = createDatabase({ url: withDatabase(serverUrl, name), poolSize: 10 });
+  const db = await createApiDatabase(withDatabase(serverUrl, name), 10);
+  const ownerDb = createDatabase({ url: withDatabase(serverUrl, name), poolSize: 2 });
   const config = { ...loadConfig({ JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' }), ...overrides };
   const app = await buildApp({ db, config, logger });
   await app.ready();
@@ -27,6 +31,7 @@ export async function createTestContext(overrides: Partial<ApiConfig> = {}, logg
   return {
     app,
     db,
+    ownerDb,
     async login(email, password = DEMO_PASSWORD) {
       const cached = tokens.get(email);
       if (cached && password === DEMO_PASSWORD) return cached;
@@ -39,6 +44,7 @@ export async function createTestContext(overrides: Partial<ApiConfig> = {}, logg
     async close() {
       await app.close();
       await db.destroy();
+      await ownerDb.destroy();
       await dropDatabase(serverUrl, name);
     },
   };

@@ -93,7 +93,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
 
   await sql`
-    create function ledger_apply_entry() returns trigger language plpgsql as $$
+    create function ledger_apply_entry() returns trigger language plpgsql security definer set search_path = public as $$
     declare guarded boolean;
     begin
       select non_negative into guarded from ledger_accounts where id = new.account_id;

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-22T1500_foundation.js';
 import * as wallet from './2026-11-22T1600_wallet.js';
+import * as apiRole from './2026-11-22T1700_api_role.js';
 
 /**
  * Every migration, by name. Names carry a sortable date prefix and the Migrator runs them in
@@ -10,4 +11,5 @@ import * as wallet from './2026-11-22T1600_wallet.js';
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1500_foundation': foundation,
   '2026-11-22T1600_wallet': wallet,
+  '2026-11-22T1700_api_role': apiRole,
 };
