@@ -27,6 +27,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       revoke update, delete, truncate on ledger_entries, ledger_transactions, cheque_lots from buurtservice_api;
       -- balances are kept only by the ledger trigger (security definer, runs as the owner)
       revoke insert, update, delete, truncate on ledger_balances from buurtservice_api;
+      -- an account never changes owner or kind once made
+      revoke update, delete, truncate on ledger_accounts from buurtservice_api;
     exception when insufficient_privilege then
       raise notice 'cannot create or grant role buurtservice_api; the API keeps the connecting role';
     end $$`.execute(db);

@@ -64,11 +64,22 @@ export const holdAccount = (tx: Tx, programmeId: string, owner: Owner, bookingId
 export const systemAccount = (tx: Tx, programmeId: string, kind: Exclude<LedgerAccountKind, 'wallet' | 'hold'>) => accountId(tx, programmeId, kind);
 
 /**
+ * Serialises the spenders of one account until the end of the transaction. An advisory lock, not
+ * SELECT .. FOR UPDATE, because the API's role may not update balance rows (FOR UPDATE needs that
+ * privilege); the balance CHECK stays the last word either way.
+ */
+export async function lockAccount(tx: Tx, account: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${account}::text, 7019))`.execute(tx);
+}
+
+/**
  * The positive per-lot balances of an account, locked for this transaction, in spending order:
  * the lot that expires first, then the oldest purchase. Lots already expired are not spendable.
- * The lock order is the same for every caller, so concurrent spends queue instead of deadlocking.
+ * Callers lock a booking's hold before its wallet, never the other way round, so concurrent
+ * spends queue instead of deadlocking.
  */
 export async function lockedLots(tx: Tx, account: string, options: { includeExpired?: boolean } = {}): Promise<LotBalance[]> {
+  await lockAccount(tx, account);
   const rows = await tx
     .selectFrom('ledger_balances as b')
     .innerJoin('cheque_lots as l', 'l.id', 'b.lot_id')
@@ -79,7 +90,6 @@ export async function lockedLots(tx: Tx, account: string, options: { includeExpi
     .orderBy(sql`l.expires_at asc nulls last`)
     .orderBy('l.purchased_at')
     .orderBy('l.id')
-    .forUpdate('b')
     .execute();
   return rows.map((r) => ({ lotId: r.lot_id, minutes: r.minutes, centsPerHour: r.cents_per_hour }));
 }

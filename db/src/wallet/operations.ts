@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { priceOfWorkerMinutes, type CustomerCategory } from '@buurtservice/shared';
 import type { Tx } from '../database.js';
 import {
-  claimTransaction, findTransaction, holdAccount, InsufficientBalanceError, lockedLots, postMovements, systemAccount, takeFromLots,
+  claimTransaction, findTransaction, holdAccount, InsufficientBalanceError, lockAccount, lockedLots, postMovements, systemAccount, takeFromLots,
   walletAccount, withSavepoint, type Movement, type Owner,
 } from './ledger.js';
 
@@ -278,7 +278,7 @@ export async function refundCheques(tx: Tx, r: { programmeId: string; lotId: str
  * nature: a second run finds nothing left to move (and the key per lot and day guards a retry).
  */
 export async function expireLots(tx: Tx, e: { programmeId: string; now: Date; runKey: string }): Promise<{ lots: number; minutes: number }> {
-  const due = await tx
+  const dueQuery = () => tx
     .selectFrom('ledger_balances as b')
     .innerJoin('cheque_lots as l', 'l.id', 'b.lot_id')
     .select(['b.account_id', 'b.lot_id', 'b.minutes', 'l.cents_per_hour'])
@@ -286,12 +286,13 @@ export async function expireLots(tx: Tx, e: { programmeId: string; now: Date; ru
     .where('b.account_id', '=', sql<string>`l.wallet_account_id`)
     .where('b.minutes', '>', 0)
     .where('l.expires_at', '<=', e.now)
-    .orderBy('b.lot_id')
-    .forUpdate('b')
-    .execute();
+    .orderBy('b.account_id')
+    .orderBy('b.lot_id');
+  // Lock the wallets concerned (in one order), then read their balances again under the locks.
+  for (const account of [...new Set((await dueQuery().execute()).map((r) => r.account_id))]) await lockAccount(tx, account);
   let lots = 0;
   let minutes = 0;
-  for (const row of due) {
+  for (const row of await dueQuery().execute()) {
     const transactionId = await claimTransaction(tx, { programmeId: e.programmeId, kind: 'expire', idempotencyKey: `expire:${row.lot_id}:${e.runKey}` });
     if (!transactionId) continue;
     const expired = await systemAccount(tx, e.programmeId, 'expired');
