@@ -18,6 +18,7 @@ import { householdRoutes } from './routes/households.js';
 import { organisationRoutes } from './routes/organisations.js';
 import { userRoutes } from './routes/users.js';
 import { areaRoutes } from './routes/areas.js';
+import { walletRoutes } from './routes/wallet.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -86,6 +87,7 @@ export async function buildApp({ db, config, logger }: BuildOptions) {
   await app.register(householdRoutes);
   await app.register(organisationRoutes);
   await app.register(userRoutes);
+  await app.register(walletRoutes);
   return app;
 }
 

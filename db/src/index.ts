@@ -13,3 +13,5 @@ export * as catalogue from './repositories/catalogue.js';
 export { audit } from './repositories/audit.js';
 export { seedDemo, DEMO_PASSWORD, DEMO_LOGINS } from './seed/demo.js';
 export * as wallet from './wallet/index.js';
+export * as counter from './repositories/counter.js';
+export * as cityPasses from './repositories/city-passes.js';

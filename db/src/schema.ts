@@ -7,6 +7,8 @@ import type { ColumnType } from "kysely";
 
 export type ChequeSource = "counter" | "invoice" | "online";
 
+export type CounterPayment = "cash" | "pin";
+
 export type CustomerCategory = "organisation" | "resident" | "resident_city_pass";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -76,6 +78,22 @@ export interface CityPasses {
   verified_by: string | null;
 }
 
+export interface CounterSales {
+  cents: number;
+  cheques: number;
+  household_id: string;
+  id: Generated<string>;
+  lot_id: string;
+  payment_method: CounterPayment;
+  programme_id: string;
+  receipt_number: string;
+  sold_at: Generated<Timestamp>;
+  sold_by: string;
+  undo_reason: string | null;
+  undone_at: Timestamp | null;
+  undone_by: string | null;
+}
+
 export interface Households {
   buurt_id: string | null;
   city: string;
@@ -88,6 +106,18 @@ export interface Households {
   postcode: string;
   programme_id: string;
   street: string;
+}
+
+export interface IdempotencyRequests {
+  created_at: Generated<Timestamp>;
+  key: string;
+  method: string;
+  path: string;
+  programme_id: string;
+  request_hash: string;
+  response: Json;
+  status_code: number;
+  user_id: string;
 }
 
 export interface LedgerAccounts {
@@ -181,6 +211,12 @@ export interface Programmes {
   slug: string;
 }
 
+export interface ReceiptCounters {
+  last_number: number;
+  programme_id: string;
+  year: number;
+}
+
 export interface RefreshTokens {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -251,7 +287,9 @@ export interface DB {
   buurten: Buurten;
   cheque_lots: ChequeLots;
   city_passes: CityPasses;
+  counter_sales: CounterSales;
   households: Households;
+  idempotency_requests: IdempotencyRequests;
   ledger_accounts: LedgerAccounts;
   ledger_balances: LedgerBalances;
   ledger_entries: LedgerEntries;
@@ -261,6 +299,7 @@ export interface DB {
   organisations: Organisations;
   postcode_areas: PostcodeAreas;
   programmes: Programmes;
+  receipt_counters: ReceiptCounters;
   refresh_tokens: RefreshTokens;
   services: Services;
   tariffs: Tariffs;

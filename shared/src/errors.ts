@@ -37,6 +37,32 @@ export const ERRORS = {
   tariff_exists: { status: 409, nl: 'Er is al een prijs vanaf deze datum.', en: 'A price from this date already exists.' },
   tariff_in_past: { status: 422, nl: 'Een nieuwe prijs kan niet in het verleden ingaan.', en: 'A new price cannot start in the past.' },
   customer_required: { status: 422, nl: 'Kies voor wie dit is.', en: 'Choose who this is for.' },
+  idempotency_key_reused: {
+    status: 422,
+    nl: 'Deze Idempotency-Key is al gebruikt voor een ander verzoek.',
+    en: 'This Idempotency-Key was already used for a different request.',
+  },
+  insufficient_balance: {
+    status: 409,
+    nl: 'Er staan niet genoeg dienstencheques in de portemonnee.',
+    en: 'There are not enough service vouchers in the wallet.',
+  },
+  order_too_small: { status: 422, nl: 'Koop minstens het minimum aantal cheques.', en: 'Buy at least the minimum number of vouchers.' },
+  order_too_large: { status: 422, nl: 'Dit zijn meer cheques dan u in één keer mag kopen.', en: 'This is more vouchers than you may buy at once.' },
+  yearly_cap_reached: {
+    status: 422,
+    nl: 'U heeft dit jaar het maximum aantal cheques al gekocht.',
+    en: 'You have already bought the maximum number of vouchers this year.',
+  },
+  undo_too_late: { status: 409, nl: 'Een verkoop kan alleen op dezelfde dag worden teruggedraaid.', en: 'A sale can only be undone on the same day.' },
+  already_undone: { status: 409, nl: 'Deze verkoop is al teruggedraaid.', en: 'This sale has already been undone.' },
+  cheques_already_used: {
+    status: 409,
+    nl: 'Een deel van deze cheques is al gebruikt. De verkoop kan niet worden teruggedraaid.',
+    en: 'Some of these vouchers have been used. The sale cannot be undone.',
+  },
+  city_pass_missing: { status: 404, nl: 'Er is nog geen stadspas ingevuld.', en: 'No city pass has been entered yet.' },
+  city_pass_expired: { status: 422, nl: 'Deze stadspas is verlopen.', en: 'This city pass has expired.' },
   internal_error: { status: 500, nl: 'Er ging iets mis bij ons. Probeer het later opnieuw.', en: 'Something went wrong on our side. Please try again later.' },
   not_ready: { status: 503, nl: 'De dienst is even niet beschikbaar.', en: 'The service is briefly unavailable.' },
 } as const satisfies Record<string, { status: number; nl: string; en: string }>;

@@ -1,2 +1,3 @@
 export * from './ledger.js';
 export * from './operations.js';
+export * from './views.js';

@@ -302,3 +302,21 @@ export async function expireLots(tx: Tx, e: { programmeId: string; now: Date; ru
   }
   return { lots, minutes };
 }
+
+/**
+ * Pays worker-minutes straight from the free balance, without a booking (a service at the service
+ * point, such as ironing). All or nothing: a short wallet throws InsufficientBalanceError.
+ */
+export async function redeemFromWallet(tx: Tx, r: { programmeId: string; owner: Owner; minutes: number; idempotencyKey: string; memo?: string | null; actorUserId?: string | null }): Promise<{ replayed: false; transactionId: string; minutes: number; cents: number } | Replayed> {
+  if (!Number.isSafeInteger(r.minutes) || r.minutes <= 0) throw new RangeError('minutes must be a positive integer');
+  return withSavepoint(tx, async () => {
+    const transactionId = await claimTransaction(tx, { programmeId: r.programmeId, kind: 'redeem', idempotencyKey: r.idempotencyKey, actorUserId: r.actorUserId ?? null, memo: r.memo ?? null });
+    if (!transactionId) return replayOf(tx, r.programmeId, r.idempotencyKey);
+    const wallet = await walletAccount(tx, r.programmeId, r.owner);
+    const { parts, short } = takeFromLots(await lockedLots(tx, wallet), r.minutes);
+    if (short > 0) throw new InsufficientBalanceError(r.minutes, r.minutes - short);
+    const redeemed = await systemAccount(tx, r.programmeId, 'redeemed');
+    await postMovements(tx, r.programmeId, transactionId, parts.map((x) => ({ from: wallet, to: redeemed, lotId: x.lotId, minutes: x.minutes, centsPerHour: x.centsPerHour })));
+    return { replayed: false as const, transactionId, minutes: r.minutes, cents: parts.reduce((s, x) => s + priceOfWorkerMinutes(x.minutes, x.centsPerHour), 0) };
+  });
+}
