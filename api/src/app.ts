@@ -19,6 +19,7 @@ import { organisationRoutes } from './routes/organisations.js';
 import { userRoutes } from './routes/users.js';
 import { areaRoutes } from './routes/areas.js';
 import { walletRoutes } from './routes/wallet.js';
+import { invoiceRoutes } from './routes/invoices.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -88,6 +89,7 @@ export async function buildApp({ db, config, logger }: BuildOptions) {
   await app.register(organisationRoutes);
   await app.register(userRoutes);
   await app.register(walletRoutes);
+  await app.register(invoiceRoutes);
   return app;
 }
 

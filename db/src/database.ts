@@ -6,6 +6,8 @@ import type { DB } from './schema.js';
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 // bigint counters (COUNT(*), bigserial ids) fit in a JS number for our volumes.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+// numeric columns hold rates such as a VAT percentage, never money (money is integer cents).
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value: string) => Number(value));
 
 export type Database = Kysely<DB>;
 export type Tx = Transaction<DB>;

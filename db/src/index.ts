@@ -15,3 +15,4 @@ export { seedDemo, DEMO_PASSWORD, DEMO_LOGINS } from './seed/demo.js';
 export * as wallet from './wallet/index.js';
 export * as counter from './repositories/counter.js';
 export * as cityPasses from './repositories/city-passes.js';
+export * as invoices from './repositories/invoices.js';

@@ -17,6 +17,8 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
 
 export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
 
+export type InvoiceStatus = "open" | "paid";
+
 export type Json = JsonValue;
 
 export type JsonArray = JsonValue[];
@@ -30,6 +32,8 @@ export type JsonPrimitive = boolean | number | string | null;
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type LedgerAccountKind = "expired" | "hold" | "redeemed" | "refunded" | "source_counter" | "source_invoice" | "source_online" | "wallet";
+
+export type Numeric = ColumnType<number, number | string, number | string>;
 
 export type ServiceLocation = "customer_address" | "service_point";
 
@@ -118,6 +122,35 @@ export interface IdempotencyRequests {
   response: Json;
   status_code: number;
   user_id: string;
+}
+
+export interface InvoiceCounters {
+  last_number: number;
+  programme_id: string;
+  year: number;
+}
+
+export interface Invoices {
+  buyer: Json;
+  cents_per_hour: number;
+  cheques: number;
+  description: string;
+  due_on: string;
+  gross_cents: number;
+  id: Generated<string>;
+  issued_at: Generated<Timestamp>;
+  lot_id: string | null;
+  net_cents: number;
+  number: string;
+  ordered_by: string;
+  organisation_id: string;
+  paid_at: Timestamp | null;
+  paid_recorded_by: string | null;
+  programme_id: string;
+  seller: Json;
+  status: Generated<InvoiceStatus>;
+  vat_cents: number;
+  vat_rate_percent: Numeric;
 }
 
 export interface LedgerAccounts {
@@ -290,6 +323,8 @@ export interface DB {
   counter_sales: CounterSales;
   households: Households;
   idempotency_requests: IdempotencyRequests;
+  invoice_counters: InvoiceCounters;
+  invoices: Invoices;
   ledger_accounts: LedgerAccounts;
   ledger_balances: LedgerBalances;
   ledger_entries: LedgerEntries;

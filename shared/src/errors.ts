@@ -61,6 +61,7 @@ export const ERRORS = {
     nl: 'Een deel van deze cheques is al gebruikt. De verkoop kan niet worden teruggedraaid.',
     en: 'Some of these vouchers have been used. The sale cannot be undone.',
   },
+  invoice_already_paid: { status: 409, nl: 'Deze factuur is al betaald.', en: 'This invoice has already been paid.' },
   city_pass_missing: { status: 404, nl: 'Er is nog geen stadspas ingevuld.', en: 'No city pass has been entered yet.' },
   city_pass_expired: { status: 422, nl: 'Deze stadspas is verlopen.', en: 'This city pass has expired.' },
   internal_error: { status: 500, nl: 'Er ging iets mis bij ons. Probeer het later opnieuw.', en: 'Something went wrong on our side. Please try again later.' },

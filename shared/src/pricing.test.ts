@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  vatCents,
   customerCategory, divideRoundHalfUp, formatEuro, priceJob, priceOfWorkerMinutes, PricingError, tariffInForce, type Tariff,
 } from './pricing.js';
 
@@ -145,5 +146,21 @@ describe('formatEuro', () => {
     expect(formatEuro(1000).replace(/\s/g, ' ')).toBe('€ 10,00');
     expect(formatEuro(600)).toMatch(/6,00/);
     expect(formatEuro(1500, 'en')).toMatch(/15\.00/);
+  });
+});
+
+describe('vatCents', () => {
+  it('charges 21% on the DOMAIN.md organisation order of 20 hours (€ 300 → € 63)', () => {
+    expect(vatCents(30_000, 21)).toBe(6300);
+    expect(vatCents(1, 21)).toBe(0);
+    expect(vatCents(3, 21)).toBe(1); // 0.63 → 1
+    expect(vatCents(1000, 9)).toBe(90);
+    expect(vatCents(1000, 0)).toBe(0);
+  });
+  it('is within half a cent of the exact VAT', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.constantFrom(0, 9, 21, 20.5), (net, rate) => {
+      const v = vatCents(net, rate);
+      expect(Math.abs(v - (net * rate) / 100)).toBeLessThanOrEqual(0.5 + 1e-9);
+    }));
   });
 });

@@ -91,3 +91,14 @@ export function customerCategory(customer: { kind: 'organisation' } | { kind: 'h
 export function formatEuro(cents: number, locale: 'nl' | 'en' = 'nl'): string {
   return new Intl.NumberFormat(locale === 'nl' ? 'nl-NL' : 'en-IE', { style: 'currency', currency: 'EUR' }).format(cents / 100);
 }
+
+/**
+ * VAT on a net amount in cents at a percentage (21, 9, or e.g. 20.5): rounded half up to a whole
+ * cent once, on the invoice total (Dutch practice for one-line invoices).
+ */
+export function vatCents(netCents: number, ratePercent: number): number {
+  assertNonNegativeInteger('netCents', netCents);
+  const basisPoints = Math.round(ratePercent * 100);
+  assertNonNegativeInteger('rate basis points', basisPoints);
+  return divideRoundHalfUp(netCents * basisPoints, 10_000);
+}

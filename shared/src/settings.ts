@@ -11,7 +11,15 @@ export interface ProgrammeSettings {
   /** Days after which logged hours count as confirmed when the customer does not answer. */
   autoConfirmDays: number;
   vatRatePercent: number;
+  /** Days an organisation has to pay an invoice. */
+  invoicePaymentDays: number;
   servicePointAddress: string;
+  /** The programme as seller on invoices. */
+  legalName: string;
+  kvkNumber: string;
+  vatNumber: string;
+  iban: string;
+  billingAddress: string;
 }
 
 export const DEFAULT_SETTINGS: ProgrammeSettings = {
@@ -22,7 +30,13 @@ export const DEFAULT_SETTINGS: ProgrammeSettings = {
   yearlyChequeCapPerHousehold: null,
   autoConfirmDays: 5,
   vatRatePercent: 21,
+  invoicePaymentDays: 30,
   servicePointAddress: '',
+  legalName: '',
+  kvkNumber: '',
+  vatNumber: '',
+  iban: '',
+  billingAddress: '',
 };
 
 /** Stored settings merged over the defaults; unknown keys are dropped. */

@@ -15,6 +15,7 @@ export const DEMO_LOGINS = [
 ] as const;
 
 interface ProgrammeSeed {
+  legal: { legalName: string; kvkNumber: string; vatNumber: string; iban: string; billingAddress: string };
   slug: string;
   name: string;
   city: string;
@@ -24,6 +25,7 @@ interface ProgrammeSeed {
 }
 
 const BREDA: ProgrammeSeed = {
+  legal: { legalName: 'Stichting Werk aan de Wijk Breda', kvkNumber: '20111222', vatNumber: 'NL811122233B01', iban: 'NL91ABNA0417164300', billingAddress: 'Wisselaan 4, 4823 JA Breda' },
   slug: 'breda-noordoost',
   name: 'Breda Noordoost',
   city: 'Breda',
@@ -39,6 +41,7 @@ const BREDA: ProgrammeSeed = {
 };
 
 const UTRECHT: ProgrammeSeed = {
+  legal: { legalName: 'Stichting Wonen en Kansen Overvecht', kvkNumber: '30111222', vatNumber: 'NL822233344B01', iban: 'NL20INGB0001234567', billingAddress: 'Zamenhofdreef 30, 3562 JW Utrecht' },
   slug: 'utrecht-overvecht',
   name: 'Utrecht Overvecht',
   city: 'Utrecht',
@@ -57,7 +60,7 @@ async function seedProgramme(tx: Tx, p: ProgrammeSeed) {
     .insertInto('programmes')
     .values({
       slug: p.slug, name: p.name, city: p.city, city_pass_name: p.cityPassName,
-      settings: JSON.stringify({ chequeValidityMonths: 12, servicePointAddress: p.servicePointAddress }),
+      settings: JSON.stringify({ chequeValidityMonths: 12, servicePointAddress: p.servicePointAddress, ...p.legal }),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -1,0 +1,40 @@
+import { sql, type Insertable } from 'kysely';
+import type { Executor, Tx } from '../database.js';
+import type { Invoices } from '../schema.js';
+
+/** Invoice numbers run per programme and year without gaps: F2026-00001. */
+export async function nextInvoiceNumber(tx: Tx, programmeId: string, year: number): Promise<string> {
+  const row = await sql<{ last_number: number }>`
+    insert into invoice_counters (programme_id, year, last_number) values (${programmeId}, ${year}, 1)
+    on conflict (programme_id, year) do update set last_number = invoice_counters.last_number + 1
+    returning last_number`.execute(tx);
+  return `F${year}-${String(row.rows[0]!.last_number).padStart(5, '0')}`;
+}
+
+export async function insertInvoice(tx: Tx, invoice: Insertable<Invoices>) {
+  return tx.insertInto('invoices').values(invoice).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findInvoice(db: Executor, programmeId: string, invoiceId: string) {
+  return db.selectFrom('invoices').selectAll().where('programme_id', '=', programmeId).where('id', '=', invoiceId).executeTakeFirst();
+}
+
+export async function listInvoices(db: Executor, programmeId: string, organisationId?: string) {
+  return db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('programme_id', '=', programmeId)
+    .$if(organisationId !== undefined, (q) => q.where('organisation_id', '=', organisationId!))
+    .orderBy('issued_at', 'desc')
+    .execute();
+}
+
+export async function markPaid(tx: Tx, invoiceId: string, lotId: string, userId: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('invoices')
+    .set({ status: 'paid', paid_at: sql`now()`, paid_recorded_by: userId, lot_id: lotId })
+    .where('id', '=', invoiceId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
