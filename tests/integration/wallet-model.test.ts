@@ -94,8 +94,11 @@ async function checkInvariants(db: Database, m: Model) {
 async function resetLedger(db: Database) {
   // The ledger refuses DELETE and TRUNCATE by trigger; the test disables triggers only to start each run clean.
   await sql`set session_replication_role = replica`.execute(db);
-  await sql`truncate wallet_debts, ledger_balances, ledger_entries, ledger_transactions, cheque_lots, ledger_accounts`.execute(db);
-  await sql`set session_replication_role = origin`.execute(db);
+  try {
+    await sql`truncate wallet_debts, ledger_balances, ledger_entries, ledger_transactions, cheque_lots, ledger_accounts cascade`.execute(db);
+  } finally {
+    await sql`set session_replication_role = origin`.execute(db);
+  }
 }
 
 describe('voucher ledger model', () => {
