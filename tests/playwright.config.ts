@@ -20,7 +20,7 @@ export default defineConfig({
   fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  workers: process.env.CI ? 1 : 2,
+  workers: 2,
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
   use: {
     baseURL,
@@ -51,6 +51,8 @@ export default defineConfig({
         url: `http://localhost:${WEB_PORT}/`,
         timeout: 180_000,
         reuseExistingServer: !process.env.CI,
+        // The default is SIGKILL: start.ts would leave its temporary PostgreSQL and data directory behind.
+        gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
         stdout: 'pipe',
         stderr: 'pipe',
       },

@@ -6,6 +6,24 @@ const config = {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ out: 'build' }),
+    // Only our own scripts and styles run; SvelteKit adds a nonce or hash for its inline bootstrap.
+    csp: {
+      mode: 'auto',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self'],
+        // SvelteKit's route announcer (for screen readers) hides itself with a style attribute.
+        'style-src-attr': ['unsafe-inline'],
+        'img-src': ['self', 'data:'],
+        'font-src': ['self'],
+        'connect-src': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none'],
+        'base-uri': ['self'],
+        'object-src': ['none'],
+      },
+    },
   },
 };
 

@@ -20,6 +20,7 @@ import { userRoutes } from './routes/users.js';
 import { areaRoutes } from './routes/areas.js';
 import { walletRoutes } from './routes/wallet.js';
 import { invoiceRoutes } from './routes/invoices.js';
+import { paymentRoutes } from './routes/payments.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -90,6 +91,7 @@ export async function buildApp({ db, config, logger }: BuildOptions) {
   await app.register(userRoutes);
   await app.register(walletRoutes);
   await app.register(invoiceRoutes);
+  await app.register(paymentRoutes);
   return app;
 }
 

@@ -8,8 +8,11 @@ export interface ApiConfig {
   accessTokenSeconds: number;
   refreshTokenDays: number;
   logLevel: string;
-  /** Trust X-Forwarded-For from a proxy in front (needed for per-address rate limits behind one). */
-  trustProxy: boolean;
+  /**
+   * Whose X-Forwarded-For to believe: the web server forwards each visitor's address, and the
+   * per-address login limit must count visitors, not the web server. Default: loopback only.
+   */
+  trustProxy: boolean | string;
   /** Seconds that cached catalogue data (services, tariffs) may be stale in other API instances. */
   catalogueCacheSeconds: number;
   /**
@@ -17,6 +20,10 @@ export interface ApiConfig {
    * without a device token of that account: a resident's own phone, which signed in before,
    * has its own counter, so an attacker's failures cannot lock the resident out.
    */
+  /** Where people reach the web app; Stripe sends buyers back here. */
+  publicWebUrl: string;
+  /** Only for tests and local development: send Stripe's API calls to this address instead of Stripe. */
+  stripeApiUrl: string | null;
   loginLimits: {
     perAddress: ThrottleRule;
     perAccount: ThrottleRule;
@@ -42,8 +49,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     accessTokenSeconds: Number(env.ACCESS_TOKEN_SECONDS ?? 900),
     refreshTokenDays: Number(env.REFRESH_TOKEN_DAYS ?? 30),
     logLevel: env.LOG_LEVEL ?? 'info',
-    trustProxy: env.TRUST_PROXY === 'true',
+    trustProxy: env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY === 'false' ? false : (env.TRUST_PROXY ?? '127.0.0.1,::1'),
     catalogueCacheSeconds: Number(env.CATALOGUE_CACHE_SECONDS ?? 10),
+    publicWebUrl: env.PUBLIC_WEB_URL ?? env.ORIGIN ?? 'http://localhost:5173',
+    stripeApiUrl: env.STRIPE_API_URL ?? null,
     loginLimits: {
       perAddress: { maxFailures: Number(env.LOGIN_MAX_FAILURES_PER_ADDRESS ?? 30), windowSeconds: 900, blockSeconds: 900 },
       perAccount: { maxFailures: Number(env.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 5), windowSeconds: 900, blockSeconds: 900 },

@@ -16,3 +16,4 @@ export * as wallet from './wallet/index.js';
 export * as counter from './repositories/counter.js';
 export * as cityPasses from './repositories/city-passes.js';
 export * as invoices from './repositories/invoices.js';
+export * as payments from './repositories/payments.js';

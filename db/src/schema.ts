@@ -35,6 +35,8 @@ export type LedgerAccountKind = "expired" | "hold" | "redeemed" | "refunded" | "
 
 export type Numeric = ColumnType<number, number | string, number | string>;
 
+export type OnlinePaymentStatus = "expired" | "failed" | "paid" | "pending";
+
 export type ServiceLocation = "customer_address" | "service_point";
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -70,6 +72,20 @@ export interface ChequeLots {
   reference: string;
   source: ChequeSource;
   wallet_account_id: string;
+}
+
+export interface ChequeRefunds {
+  cents: number;
+  cheques: number;
+  id: Generated<string>;
+  lot_id: string;
+  method: string;
+  programme_id: string;
+  reason: string;
+  refunded_at: Generated<Timestamp>;
+  refunded_by: string;
+  stripe_refund_id: string | null;
+  transaction_id: string;
 }
 
 export interface CityPasses {
@@ -199,6 +215,25 @@ export interface LoginThrottle {
   window_started_at: Timestamp;
 }
 
+export interface OnlinePayments {
+  amount_cents: number;
+  category: CustomerCategory;
+  cents_per_hour: number;
+  checkout_session_id: string | null;
+  checkout_url: string | null;
+  cheques: number;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  household_id: string | null;
+  id: Generated<string>;
+  lot_id: string | null;
+  organisation_id: string | null;
+  payment_intent_id: string | null;
+  programme_id: string;
+  settled_at: Timestamp | null;
+  status: Generated<OnlinePaymentStatus>;
+}
+
 export interface OrganisationLocations {
   buurt_id: string | null;
   city: string;
@@ -226,6 +261,14 @@ export interface Organisations {
   phone: string | null;
   programme_id: string;
   vat_number: string | null;
+}
+
+export interface PaymentProviders {
+  programme_id: string;
+  stripe_secret_key: string;
+  stripe_webhook_secret: string;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
 }
 
 export interface PostcodeAreas {
@@ -319,6 +362,7 @@ export interface DB {
   audit_log: AuditLog;
   buurten: Buurten;
   cheque_lots: ChequeLots;
+  cheque_refunds: ChequeRefunds;
   city_passes: CityPasses;
   counter_sales: CounterSales;
   households: Households;
@@ -330,8 +374,10 @@ export interface DB {
   ledger_entries: LedgerEntries;
   ledger_transactions: LedgerTransactions;
   login_throttle: LoginThrottle;
+  online_payments: OnlinePayments;
   organisation_locations: OrganisationLocations;
   organisations: Organisations;
+  payment_providers: PaymentProviders;
   postcode_areas: PostcodeAreas;
   programmes: Programmes;
   receipt_counters: ReceiptCounters;

@@ -62,6 +62,17 @@ export const ERRORS = {
     en: 'Some of these vouchers have been used. The sale cannot be undone.',
   },
   invoice_already_paid: { status: 409, nl: 'Deze factuur is al betaald.', en: 'This invoice has already been paid.' },
+  online_payment_unavailable: {
+    status: 409,
+    nl: 'Online betalen kan hier (nog) niet. U kunt cheques kopen bij het servicepunt.',
+    en: 'Online payment is not available here (yet). You can buy vouchers at the service point.',
+  },
+  payment_provider_unavailable: {
+    status: 502,
+    nl: 'De betaaldienst reageert nu niet. Probeer het over een paar minuten opnieuw.',
+    en: 'The payment service is not responding. Please try again in a few minutes.',
+  },
+  webhook_signature_invalid: { status: 400, nl: 'Ongeldige handtekening.', en: 'Invalid signature.' },
   city_pass_missing: { status: 404, nl: 'Er is nog geen stadspas ingevuld.', en: 'No city pass has been entered yet.' },
   city_pass_expired: { status: 422, nl: 'Deze stadspas is verlopen.', en: 'This city pass has expired.' },
   internal_error: { status: 500, nl: 'Er ging iets mis bij ons. Probeer het later opnieuw.', en: 'Something went wrong on our side. Please try again later.' },

@@ -60,6 +60,25 @@ test.describe('account', () => {
     await expect(page).toHaveURL(/\/registreren/);
   });
 
+  test('the API\'s messages for a taken email address and a common password appear next to the field', async ({ page }) => {
+    await page.goto('/registreren');
+    await page.getByLabel('E-mailadres').fill('bewoner@example.nl');
+    await page.getByLabel('Wachtwoord').fill('Tuinbank-Zonnebloem-42');
+    await page.getByLabel('Uw naam').fill('Marja Jansen');
+    await page.getByLabel('Straat').fill('Dr. Struyckenstraat');
+    await page.getByLabel('Huisnummer').fill('12');
+    await page.getByLabel('Postcode').fill('4823 AB');
+    await page.getByLabel('Plaats').fill('Breda');
+    await page.getByRole('button', { name: 'Account maken' }).click();
+    await expect(page.locator('#field-email-error')).toContainText('Er is al een account met dit e-mailadres.');
+
+    await page.getByLabel('E-mailadres').fill(uniqueEmail());
+    await page.getByLabel('Wachtwoord').fill('wachtwoord123');
+    await page.getByRole('button', { name: 'Account maken' }).click();
+    await expect(page.locator('#field-password-error')).toContainText('Dit wachtwoord is te bekend.');
+    await expect(page.locator('#field-email-error')).toHaveCount(0);
+  });
+
   test('the form explains what is missing, without JavaScript too', async ({ browser }) => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
@@ -125,5 +144,23 @@ test.describe('account', () => {
     const after = await context.cookies();
     expect(after.find((cookie) => cookie.name === 'bs_access')).toBeDefined();
     expect(after.find((cookie) => cookie.name === 'bs_refresh')?.value).not.toBe(refreshBefore);
+  });
+
+  test('two requests that refresh at the same moment do not end the session', async ({ page, context }) => {
+    await page.goto('/inloggen');
+    await page.getByLabel('E-mailadres').fill('bredapas@example.nl');
+    await page.getByLabel('Wachtwoord').fill('demo-wachtwoord-2026');
+    await page.getByRole('main').getByRole('button', { name: 'Inloggen' }).click();
+    await expect(page).toHaveURL(/\/home$/);
+    await context.clearCookies({ name: 'bs_access' });
+    // Both carry the same single-use refresh token; reusing it would revoke the whole session.
+    const [first, second] = await Promise.all([
+      context.request.get('/home', { maxRedirects: 0 }),
+      context.request.get('/diensten', { maxRedirects: 0 }),
+    ]);
+    expect([first.status(), second.status()]).toEqual([200, 200]);
+    await page.goto('/diensten');
+    await expect(page).toHaveURL(/\/diensten$/);
+    await expect(page.locator('.price').first()).toContainText('€ 6,00');
   });
 });

@@ -44,3 +44,32 @@ test('the base text size is at least 18 px', async ({ page }) => {
   const size = await page.locator('main p').first().evaluate((element) => Number.parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(element).fontSize));
   expect(size).toBeGreaterThanOrEqual(18);
 });
+
+test('with the real Content-Security-Policy the pages run without errors', async ({ browser }) => {
+  const context = await browser.newContext({ bypassCSP: false });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+
+  const response = await page.goto('/');
+  expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+  await page.goto('/registreren');
+  await page.goto('/inloggen');
+  await page.getByLabel('E-mailadres').fill('bewoner@example.nl');
+  await page.getByLabel('Wachtwoord').fill('demo-wachtwoord-2026');
+  await page.getByRole('main').getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page).toHaveURL(/\/home$/);
+  // A client-side navigation and an enhanced form: both need the app's JavaScript to run.
+  await page.getByRole('navigation').getByRole('link', { name: 'Diensten' }).click();
+  await expect(page).toHaveURL(/\/diensten$/);
+  const form = page.locator('.calculator form');
+  await form.getByLabel('Dienst').selectOption({ index: 1 });
+  await form.getByRole('button').click();
+  await expect(page.getByTestId('quote-total')).toBeVisible();
+  await expect(page).toHaveURL(/\/diensten$/); // enhanced: no full page load to "?/bereken"
+  expect(problems).toEqual([]);
+  await context.close();
+});

@@ -69,6 +69,7 @@ export function sampleFromSchema(schema: JsonSchema, path = ''): unknown {
       return null;
     case 'string':
       return sampleString(schema, path);
+    case undefined:
     default:
       throw new Error(`${path || '/'}: cannot build a value for schema ${JSON.stringify(schema)}`);
   }

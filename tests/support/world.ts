@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { DEMO_LOGINS, type Database } from '@buurtservice/db';
 import type { Role } from '@buurtservice/shared';
 import type { LightMyRequestResponse } from 'fastify';
@@ -60,9 +61,10 @@ export function must(record: Record<string, string>, key: string): string {
 }
 
 /**
- * Every id and identifying text of one programme: its own name and city-pass name, buurten,
- * households, users, organisations and their locations, services and tariffs (ids only for the
- * last two: both programmes start from the same catalogue). None may ever reach another
+ * Every id and identifying text of one programme: the id of every row of every table with a
+ * `programme_id`, its name and city-pass name, buurten, households, users, organisations and their
+ * locations, city-pass and receipt numbers (services and tariffs by id only: both programmes start
+ * from the same catalogue). None may ever reach another
  * programme's caller.
  */
 export async function programmeFingerprint(db: Database, programmeId: string): Promise<string[]> {
@@ -76,7 +78,23 @@ export async function programmeFingerprint(db: Database, programmeId: string): P
     db.selectFrom('services').select('id').where('programme_id', '=', programmeId).execute(),
     db.selectFrom('tariffs').select('id').where('programme_id', '=', programmeId).execute(),
   ]);
+  // Every id of every table that belongs to a programme, including tables added after this was written.
+  const owned = await sql<{ table_name: string }>`
+    select c.table_name from information_schema.columns c
+    join information_schema.columns i on i.table_schema = c.table_schema and i.table_name = c.table_name and i.column_name = 'id'
+    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+    where c.table_schema = 'public' and c.column_name = 'programme_id'`.execute(db);
+  const ownedIds: string[] = [];
+  for (const { table_name } of owned.rows) {
+    const rows = await sql<{ id: string }>`select id::text as id from ${sql.table(table_name)} where programme_id = ${programmeId}`.execute(db);
+    ownedIds.push(...rows.rows.map((r) => r.id));
+  }
+  const [passes, sales] = await Promise.all([
+    sql<{ v: string }>`select pass_number as v from city_passes where programme_id = ${programmeId}`.execute(db),
+    sql<{ v: string }>`select receipt_number as v from counter_sales where programme_id = ${programmeId}`.execute(db).catch(() => ({ rows: [] as { v: string }[] })),
+  ]);
   const values = [
+    ...ownedIds, ...passes.rows.map((r) => r.v), ...sales.rows.map((r) => r.v),
     p.id, p.name, p.city_pass_name,
     ...buurten.flatMap((b) => [b.id, b.name]),
     ...households.flatMap((h) => [h.id, h.name, h.phone, h.postcode, h.street]),

@@ -52,7 +52,7 @@ export const en: Dictionary = {
       tuindienst: { name: 'Garden service', text: 'Mowing, pruning and tidying the garden.' },
       schoonmaakdienst: { name: 'Cleaning service', text: 'Help with cleaning your home.' },
       woonzorgdienst: { name: 'Home care service', text: 'Help at home for older people, such as doing the shopping.' },
-      beveiligingservice: { name: 'Security service', text: 'Rounds through the neighbourhood, so people feel safe.' },
+      beveiligingsservice: { name: 'Security service', text: 'Rounds through the neighbourhood, so people feel safe.' },
       verhuisdienst: { name: 'Moving service', text: 'Help with moving house: carrying boxes and furniture.' },
       klussendienst: { name: 'Odd jobs service', text: 'Small jobs, such as hanging a lamp.' },
       formulierenbrigade: { name: 'Forms brigade', text: 'Help with forms and letters.' },

@@ -56,7 +56,7 @@ export const nl = {
       tuindienst: { name: 'Tuindienst', text: 'Gras maaien, snoeien en de tuin netjes maken.' },
       schoonmaakdienst: { name: 'Schoonmaakdienst', text: 'Hulp bij het schoonmaken van uw huis.' },
       woonzorgdienst: { name: 'Woonzorgdienst', text: 'Hulp thuis voor ouderen, zoals boodschappen doen.' },
-      beveiligingservice: { name: 'Beveiligingservice', text: 'Rondes door de buurt, voor een veilig gevoel.' },
+      beveiligingsservice: { name: 'Beveiligingsservice', text: 'Rondes door de buurt, voor een veilig gevoel.' },
       verhuisdienst: { name: 'Verhuisdienst', text: 'Hulp bij verhuizen: dozen en meubels dragen.' },
       klussendienst: { name: 'Klussendienst', text: 'Kleine klussen, zoals een lamp ophangen.' },
       formulierenbrigade: { name: 'Formulierenbrigade', text: 'Hulp bij formulieren en brieven.' },

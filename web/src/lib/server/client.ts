@@ -24,9 +24,13 @@ export class ApiClient {
   readonly #cookies: Cookies;
   readonly #secure: boolean;
   readonly #locale: () => Locale;
+  readonly #forwarded: Record<string, string>;
 
-  constructor(options: { baseUrl: string; cookies: Cookies; secure: boolean; locale: () => Locale }) {
+  constructor(options: { baseUrl: string; cookies: Cookies; secure: boolean; locale: () => Locale; clientAddress?: string | null }) {
     this.#baseUrl = options.baseUrl;
+    // Every call reaches the API from this server's address; the browser's address lets the API
+    // throttle failed logins per person instead of locking everybody out at once.
+    this.#forwarded = options.clientAddress ? { 'x-forwarded-for': options.clientAddress } : {};
     this.#cookies = options.cookies;
     this.#secure = options.secure;
     this.#locale = options.locale;
@@ -60,7 +64,8 @@ export class ApiClient {
   }
 
   async request<T>(method: HttpMethod, path: string, options: RequestOptions & { body?: unknown } = {}): Promise<ApiResult<T>> {
-    const { body, headers, anonymous = false } = options;
+    const { body, anonymous = false } = options;
+    const headers = { ...this.#forwarded, ...options.headers };
     if (anonymous) return callApi<T>(this.#baseUrl, { method, path, body, headers, locale: this.#locale() });
     if (this.#access === null && this.#refresh !== null) await this.refresh();
     const send = () => callApi<T>(this.#baseUrl, { method, path, body, headers, token: this.#access, locale: this.#locale() });
@@ -78,7 +83,7 @@ export class ApiClient {
     const refreshToken = this.#refresh;
     this.endSession();
     if (refreshToken === null) return;
-    const result = await callApi<void>(this.#baseUrl, { method: 'POST', path: '/auth/logout', body: { refreshToken }, locale: this.#locale() });
+    const result = await callApi<void>(this.#baseUrl, { method: 'POST', path: '/auth/logout', body: { refreshToken }, headers: this.#forwarded, locale: this.#locale() });
     if (!result.ok) console.warn(`logout at the API failed: ${result.status} ${result.error.code}`);
   }
 
@@ -86,7 +91,7 @@ export class ApiClient {
   async refresh(): Promise<RefreshOutcome> {
     const refreshToken = this.#refresh;
     if (refreshToken === null) return 'signed_out';
-    const result = await refreshSession(this.#baseUrl, refreshToken, this.#locale());
+    const result = await refreshSession(this.#baseUrl, refreshToken, this.#locale(), this.#forwarded);
     if (result.ok) {
       this.startSession(result.data);
       return 'refreshed';

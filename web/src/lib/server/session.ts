@@ -50,12 +50,12 @@ export function clearSession(cookies: Cookies, secure: boolean): void {
 const REFRESH_SHARE_MS = 30_000;
 const refreshes = new Map<string, { result: Promise<ApiResult<Session>>; until: number }>();
 
-export function refreshSession(baseUrl: string, refreshToken: string, locale: Locale): Promise<ApiResult<Session>> {
+export function refreshSession(baseUrl: string, refreshToken: string, locale: Locale, headers: Record<string, string> = {}): Promise<ApiResult<Session>> {
   const now = Date.now();
   for (const [token, entry] of refreshes) if (entry.until < now) refreshes.delete(token);
   const shared = refreshes.get(refreshToken);
   if (shared) return shared.result;
-  const result = callApi<Session>(baseUrl, { method: 'POST', path: '/auth/refresh', body: { refreshToken }, locale });
+  const result = callApi<Session>(baseUrl, { method: 'POST', path: '/auth/refresh', body: { refreshToken }, headers, locale });
   refreshes.set(refreshToken, { result, until: now + REFRESH_SHARE_MS });
   // A failure caused by the network should not be remembered: the next request may try again.
   void result.then((r) => {

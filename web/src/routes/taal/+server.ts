@@ -7,7 +7,8 @@ const ONE_YEAR = 365 * 24 * 60 * 60;
 /** The language switch: a plain form post, so it works without JavaScript. */
 export const POST: RequestHandler = async ({ request, cookies, url }) => {
   const form = await request.formData();
-  const locale = parseLocale(form.get('lang')?.toString());
+  const lang = form.get('lang');
+  const locale = parseLocale(typeof lang === 'string' ? lang : null);
   if (locale) {
     cookies.set(LANG_COOKIE, locale, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: ONE_YEAR });
   }

@@ -1,0 +1,444 @@
+// Every route of the API × every role, generated from `app.routeTable`: nobody gets past the
+// guard without a token, a role outside the route's `access` is refused, and an allowed role that
+// names someone else's object (another household or organisation of its programme, or anything of
+// the other programme) is told it does not exist. Routes without path parameters must answer an
+// allowed role with 2xx and nothing of the other programme in the body.
+import { randomUUID } from 'node:crypto';
+import type { InjectOptions } from 'fastify';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '@buurtservice/db';
+import { amsterdamDate as today, isStaff, ROLES, type Role } from '@buurtservice/shared';
+import { bearer, createTestContext } from '../support/context.js';
+import { FakeStripe } from '../support/fake-stripe.js';
+import { sampleFromSchema, type JsonSchema } from '../support/schema-sample.js';
+import {
+  countRows, DEMO_EMAILS, leaksIn, loadWorld, must, programmeFingerprint, ROLE_LOGINS, UTRECHT_ADMIN, type DemoWorld,
+} from '../support/world.js';
+
+type Caller = Role | 'anonymous';
+const CALLERS: Caller[] = ['anonymous', ...ROLES];
+
+interface RouteEntry { method: string; url: string; access: 'public' | readonly Role[] }
+interface OpenApiParameter { name: string; in: 'path' | 'query' | 'header'; required?: boolean; schema: JsonSchema; example?: unknown }
+interface OpenApiOperation {
+  parameters?: OpenApiParameter[];
+  requestBody?: { content: Record<string, { schema: JsonSchema; example?: unknown; examples?: Record<string, { value: unknown }> }> };
+}
+interface OpenApiDocument { paths: Record<string, Record<string, OpenApiOperation>> }
+
+interface IdSlot { where: 'path' | 'query' | 'body'; name: string; required: boolean }
+interface RouteSpec extends RouteEntry {
+  pathParams: string[];
+  query: OpenApiParameter[];
+  body: { schema: JsonSchema; example: unknown } | null;
+  idSlots: IdSlot[];
+}
+
+// Online checkout talks to Stripe: a local stand-in answers instead.
+const stripeFake = new FakeStripe();
+await stripeFake.start();
+const ctx = await createTestContext({ stripeApiUrl: stripeFake.url });
+afterAll(async () => {
+  await ctx.close();
+  await stripeFake.stop();
+});
+
+const isIdName = (name: string) => /Id$/.test(name);
+
+function describeRoutes(): RouteSpec[] {
+  const doc = ctx.app.swagger() as unknown as OpenApiDocument;
+  return ctx.app.routeTable.map((route): RouteSpec => {
+    const pathParams = [...route.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+    const op = doc.paths[route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')]?.[route.method.toLowerCase()];
+    if (!op) throw new Error(`${route.method} ${route.url} is missing from the OpenAPI document`);
+    const query = (op.parameters ?? []).filter((p) => p.in === 'query');
+    const media = op.requestBody?.content['application/json'];
+    const example = media?.example ?? Object.values(media?.examples ?? {})[0]?.value ?? media?.schema.examples?.[0];
+    const body = media ? { schema: media.schema, example } : null;
+    const bodyProps = body?.schema.properties ?? {};
+    const idSlots: IdSlot[] = [
+      ...pathParams.map((name) => ({ where: 'path' as const, name, required: true })),
+      ...query.filter((p) => isIdName(p.name)).map((p) => ({ where: 'query' as const, name: p.name, required: Boolean(p.required) })),
+      ...Object.keys(bodyProps).filter(isIdName).map((name) => ({ where: 'body' as const, name, required: (body?.schema.required ?? []).includes(name) })),
+    ];
+    return { ...route, pathParams, query, body, idSlots };
+  });
+}
+
+const ROUTES = describeRoutes();
+
+let world: DemoWorld;
+let utrechtFingerprint: string[];
+let bredaOtherOrganisation: string;
+let utrechtOrganisation: string;
+/** A counter sale of a Breda household per staff role (each may undo its own), and one of Utrecht. */
+const bredaSales: Partial<Record<Role, string>> = {};
+let utrechtSale: string;
+/** Invoices of Woonstichting (its member's own), of the other Breda organisation, and of Utrecht. */
+let ownInvoice: string;
+let bredaOtherInvoice: string;
+let utrechtInvoice: string;
+/** Lots (purchases) of Jansen in Breda and of Bakker in Utrecht; online payments of several owners. */
+let bredaLot: string;
+let utrechtLot: string;
+const payments: Record<'jansen' | 'yilmaz' | 'woonstichting' | 'bakker', string> = { jansen: '', yilmaz: '', woonstichting: '', bakker: '' };
+// The same secret as the example body of PUT /programme/payment-settings, which the matrix sends as admin.
+const WEBHOOK_SECRET = 'whsec_example0123456789';
+
+interface KnownId {
+  /** The id of an object that belongs to (or may be used by) this role, if any. */
+  own(role: Role): string | undefined;
+  /** Objects that are not this role's: every one must be refused with 404 (or 403). */
+  foreign(role: Role): { label: string; id: string }[];
+}
+
+/**
+ * Every path parameter and `…Id` field the API has, with whose objects they are. A route with a
+ * name missing here fails the matrix: add the name with its own and foreign objects.
+ */
+function knownIds(): Record<string, KnownId> {
+  const jansen = must(world.breda.households, 'Fam. Jansen');
+  const yilmaz = must(world.breda.households, 'Fam. Yilmaz');
+  const bakker = must(world.utrecht.households, 'Fam. Bakker');
+  const woonstichting = must(world.breda.organisations, 'Woonstichting Noordoost');
+  const missing = randomUUID();
+  return {
+    householdId: {
+      own: (role) => (role === 'resident' || isStaff(role) ? jansen : undefined),
+      foreign: (role) => [
+        ...(isStaff(role) ? [] : [{ label: 'another household of Breda', id: yilmaz }]),
+        { label: 'a household of Utrecht', id: bakker },
+        { label: 'a household that does not exist', id: missing },
+      ],
+    },
+    organisationId: {
+      own: (role) => (role === 'organisation_member' || isStaff(role) ? woonstichting : undefined),
+      foreign: (role) => [
+        ...(isStaff(role) ? [] : [{ label: 'another organisation of Breda', id: bredaOtherOrganisation }]),
+        { label: 'an organisation of Utrecht', id: utrechtOrganisation },
+        { label: 'an organisation that does not exist', id: missing },
+      ],
+    },
+    invoiceId: {
+      own: (role) => (role === 'organisation_member' || isStaff(role) ? ownInvoice : undefined),
+      foreign: (role) => [
+        ...(isStaff(role) ? [] : [{ label: 'an invoice of another Breda organisation', id: bredaOtherInvoice }]),
+        { label: 'an invoice of Utrecht', id: utrechtInvoice },
+        { label: 'an invoice that does not exist', id: missing },
+      ],
+    },
+    saleId: {
+      own: (role) => bredaSales[role],
+      foreign: () => [
+        { label: 'a counter sale of Utrecht', id: utrechtSale },
+        { label: 'a counter sale that does not exist', id: missing },
+      ],
+    },
+    lotId: {
+      // only admins refund; a lot is a purchase of some household of the programme
+      own: (role) => (role === 'programme_admin' ? bredaLot : undefined),
+      foreign: () => [
+        { label: 'a lot of Utrecht', id: utrechtLot },
+        { label: 'a lot that does not exist', id: missing },
+      ],
+    },
+    paymentId: {
+      own: (role) => (role === 'organisation_member' ? payments.woonstichting : role === 'resident' || isStaff(role) ? payments.jansen : undefined),
+      foreign: (role) => [
+        ...(isStaff(role) ? [] : [{ label: 'a payment of another Breda household', id: payments.yilmaz }]),
+        ...(role === 'resident' ? [{ label: 'a payment of an organisation', id: payments.woonstichting }] : []),
+        { label: 'a payment of Utrecht', id: payments.bakker },
+        { label: 'a payment that does not exist', id: missing },
+      ],
+    },
+    programmeId: {
+      // only the public Stripe webhook names a programme
+      own: () => world.breda.id,
+      foreign: () => [{ label: 'the other programme', id: world.utrecht.id }],
+    },
+    serviceId: {
+      // tuindienst takes 1–4 workers: the quote examples (2 workers) fit it.
+      own: () => must(world.breda.services, 'tuindienst'),
+      foreign: () => [
+        { label: 'a service of Utrecht', id: must(world.utrecht.services, 'tuindienst') },
+        { label: 'a service that does not exist', id: missing },
+      ],
+    },
+  };
+}
+
+/** Which optional `…Id` field names the customer a role acts for (at most one is sent). */
+const CUSTOMER_FIELD: Record<Role, string | null> = {
+  resident: 'householdId',
+  organisation_member: 'organisationId',
+  dispatcher: 'householdId',
+  programme_admin: 'householdId',
+  worker: null,
+};
+
+/** Values for required query parameters that make a search meaningful ('Fam' matches households of both programmes). */
+const QUERY_VALUES: Record<string, string> = { q: 'Fam', postcode: '4823 AB' };
+
+/** Public routes whose valid body cannot come from the schema: real credentials and live refresh tokens. */
+const PUBLIC_BODIES: Record<string, () => Promise<unknown>> = {
+  'POST /webhooks/stripe/:programmeId': async () => ({ id: `evt_${randomUUID()}`, object: 'event', type: 'payment_intent.created', created: Math.floor(Date.now() / 1000), data: { object: {} } }),
+  'POST /auth/login': async () => ({ email: ROLE_LOGINS.resident, password: DEMO_PASSWORD }),
+  'POST /auth/refresh': freshRefreshToken,
+  'POST /auth/logout': freshRefreshToken,
+};
+
+async function freshRefreshToken() {
+  const res = await ctx.app.inject({ method: 'POST', url: '/auth/login', payload: { email: ROLE_LOGINS.resident, password: DEMO_PASSWORD } });
+  expect(res.statusCode).toBe(200);
+  return { refreshToken: res.json<{ refreshToken: string }>().refreshToken };
+}
+
+const slotKey = (s: IdSlot) => `${s.where}:${s.name}`;
+
+/**
+ * The request of `role` on `route`; `foreign` puts someone else's id in one slot. Required ids
+ * are the role's own; optional ids name a customer, so only one is sent: the one under test, or
+ * else the role's own customer. Returns null when the role has no own object for a required slot.
+ */
+async function buildRequest(route: RouteSpec, caller: Caller, foreign?: { slot: IdSlot; id: string }): Promise<InjectOptions | null> {
+  const ids = knownIds();
+  const role = caller === 'anonymous' ? null : caller;
+  const idFor = (slot: IdSlot): string | undefined | null => {
+    if (foreign && slotKey(foreign.slot) === slotKey(slot)) return foreign.id;
+    const known = ids[slot.name];
+    if (!known) throw new Error(`${route.method} ${route.url}: the access matrix does not know the id '${slot.name}' (${slot.where}); add it to knownIds()`);
+    if (!role) return slot.required ? (route.access === 'public' ? known.own('resident') : randomUUID()) : undefined;
+    if (slot.required) return known.own(role) ?? null;
+    if (foreign && !foreign.slot.required) return undefined;
+    return CUSTOMER_FIELD[role] === slot.name ? known.own(role) : undefined;
+  };
+
+  let url = route.url;
+  for (const slot of route.idSlots.filter((s) => s.where === 'path')) {
+    const id = idFor(slot);
+    if (!id) return null;
+    url = url.replace(`:${slot.name}`, id);
+  }
+  const query: Record<string, string> = {};
+  for (const p of route.query) {
+    if (isIdName(p.name)) {
+      const id = idFor({ where: 'query', name: p.name, required: Boolean(p.required) });
+      if (id === null) return null;
+      if (id) query[p.name] = id;
+    } else if (p.required) {
+      query[p.name] = String(QUERY_VALUES[p.name] ?? p.example ?? sampleFromSchema(p.schema));
+    }
+  }
+  const options: InjectOptions = { method: route.method, url, query, headers: {} };
+  const fixture = PUBLIC_BODIES[`${route.method} ${route.url}`];
+  if (fixture) {
+    options.payload = (await fixture()) as object;
+    if (route.url.startsWith('/webhooks/stripe/')) {
+      // Stripe signs the exact bytes it sends.
+      options.payload = JSON.stringify(options.payload);
+      options.headers = { 'content-type': 'application/json', 'stripe-signature': new Stripe('sk_test_unused').webhooks.generateTestHeaderString({ payload: options.payload, secret: WEBHOOK_SECRET }) };
+    }
+  } else if (route.body) {
+    const base = structuredClone(route.body.example ?? sampleFromSchema(route.body.schema)) as Record<string, unknown>;
+    for (const slot of route.idSlots.filter((s) => s.where === 'body')) {
+      delete base[slot.name];
+      const id = idFor(slot);
+      if (id === null) return null;
+      if (id) base[slot.name] = id;
+    }
+    options.payload = base;
+  }
+  if (role) options.headers = { ...options.headers, ...bearer(await ctx.login(ROLE_LOGINS[role])) };
+  return options;
+}
+
+const label = (r: RouteEntry) => `${r.method} ${r.url}`;
+const allows = (route: RouteEntry, role: Role) => route.access === 'public' || route.access.includes(role);
+const describeResponse = (res: { statusCode: number; body: string }) => `${res.statusCode} ${res.body.slice(0, 300)}`;
+
+beforeAll(async () => {
+  world = await loadWorld(ctx.ownerDb);
+  // A second organisation in Breda and one in Utrecht, made the way admins make them.
+  const make = async (adminEmail: string, body: object) => {
+    const res = await ctx.app.inject({ method: 'POST', url: '/organisations', headers: bearer(await ctx.login(adminEmail)), payload: body });
+    expect(res.statusCode, describeResponse(res)).toBe(201);
+    return res.json<{ id: string }>().id;
+  };
+  bredaOtherOrganisation = await make(ROLE_LOGINS.programme_admin, {
+    name: 'Basisschool De Regenboog', kvkNumber: '30111222', billingAddress: { street: 'Haagweg', houseNumber: 9, postcode: '4822 AB', city: 'Breda' },
+  });
+  utrechtOrganisation = await make(UTRECHT_ADMIN, {
+    name: 'Buurthuis De Dreef', kvkNumber: '30999888', email: 'info@dedreef.example.nl',
+    billingAddress: { street: 'Zamenhofdreef', houseNumber: 30, postcode: '3562 JW', city: 'Utrecht' },
+  });
+  await ctx.app.inject({
+    method: 'POST', url: `/organisations/${utrechtOrganisation}/locations`, headers: bearer(await ctx.login(UTRECHT_ADMIN)),
+    payload: { name: 'Buurthuis De Dreef, zaal', street: 'Zamenhofdreef', houseNumber: 32, postcode: '3562 JW', city: 'Utrecht' },
+  });
+  // Counter sales: on Yilmaz's household for the sale routes (undoing them leaves Jansen's wallet
+  // alone), and cheques in Jansen's wallet for the redemption routes.
+  const sell = async (email: string, householdId: string) => {
+    const res = await ctx.app.inject({
+      method: 'POST', url: `/households/${householdId}/counter-sales`, headers: bearer(await ctx.login(email)), payload: { cheques: 5, paymentMethod: 'pin' },
+    });
+    expect(res.statusCode, describeResponse(res)).toBe(201);
+    return res.json<{ id: string }>().id;
+  };
+  const yilmaz = must(world.breda.households, 'Fam. Yilmaz');
+  bredaSales.dispatcher = await sell(ROLE_LOGINS.dispatcher, yilmaz);
+  bredaSales.programme_admin = await sell(ROLE_LOGINS.programme_admin, yilmaz);
+  await sell(ROLE_LOGINS.dispatcher, must(world.breda.households, 'Fam. Jansen'));
+  utrechtSale = await sell(UTRECHT_ADMIN, must(world.utrecht.households, 'Fam. Bakker'));
+  // City passes: Jansen enters one (not verified, so her tariff stays), Bakker's is verified in Utrecht.
+  const enterPass = async (email: string, householdId: string, passNumber: string, verify: boolean) => {
+    const res = await ctx.app.inject({
+      method: 'PUT', url: `/households/${householdId}/city-pass`, headers: bearer(await ctx.login(email)),
+      payload: { passNumber, expiresOn: `${Number(today().slice(0, 4)) + 1}-12-31`, ...(verify ? { verify } : {}) },
+    });
+    expect(res.statusCode, describeResponse(res)).toBe(200);
+  };
+  await enterPass(ROLE_LOGINS.resident, must(world.breda.households, 'Fam. Jansen'), 'BP-2026-777001', false);
+  await enterPass(UTRECHT_ADMIN, must(world.utrecht.households, 'Fam. Bakker'), 'UP-2026-555123', true);
+
+  // Bulk orders make invoices.
+  const order = async (email: string, organisationId: string) => {
+    const res = await ctx.app.inject({ method: 'POST', url: `/organisations/${organisationId}/orders`, headers: bearer(await ctx.login(email)), payload: { cheques: 20 } });
+    expect(res.statusCode, describeResponse(res)).toBe(201);
+    return res.json<{ id: string }>().id;
+  };
+  ownInvoice = await order(ROLE_LOGINS.organisation_member, must(world.breda.organisations, 'Woonstichting Noordoost'));
+  bredaOtherInvoice = await order(ROLE_LOGINS.programme_admin, bredaOtherOrganisation);
+  utrechtInvoice = await order(UTRECHT_ADMIN, utrechtOrganisation);
+
+  // Lots and online payments (made in the database: online checkout needs Stripe, tested elsewhere).
+  const lotOf = async (householdId: string) => (await ctx.ownerDb.selectFrom('cheque_lots as l').innerJoin('ledger_accounts as a', 'a.id', 'l.wallet_account_id')
+    .select('l.id').where('a.household_id', '=', householdId).orderBy('l.purchased_at').executeTakeFirstOrThrow()).id;
+  bredaLot = await lotOf(must(world.breda.households, 'Fam. Jansen'));
+  utrechtLot = await lotOf(must(world.utrecht.households, 'Fam. Bakker'));
+  const pay = async (programmeId: string, owner: { household_id?: string; organisation_id?: string }, email: string) => {
+    const user = await ctx.ownerDb.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+    return (await ctx.ownerDb.insertInto('online_payments').values({
+      programme_id: programmeId, ...owner, cheques: 1, category: 'resident', cents_per_hour: 1000, amount_cents: 1000, created_by: user.id,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+  };
+  payments.jansen = await pay(world.breda.id, { household_id: must(world.breda.households, 'Fam. Jansen') }, ROLE_LOGINS.resident);
+  payments.yilmaz = await pay(world.breda.id, { household_id: must(world.breda.households, 'Fam. Yilmaz') }, ROLE_LOGINS.dispatcher);
+  payments.woonstichting = await pay(world.breda.id, { organisation_id: must(world.breda.organisations, 'Woonstichting Noordoost') }, ROLE_LOGINS.organisation_member);
+  payments.bakker = await pay(world.utrecht.id, { household_id: must(world.utrecht.households, 'Fam. Bakker') }, UTRECHT_ADMIN);
+  await ctx.ownerDb.insertInto('payment_providers').values({ programme_id: world.breda.id, stripe_secret_key: 'sk_test_example0123456789', stripe_webhook_secret: WEBHOOK_SECRET }).execute();
+
+  utrechtFingerprint = await programmeFingerprint(ctx.ownerDb, world.utrecht.id);
+});
+
+describe('the route table', () => {
+  it('lists the routes with who may call them, and every role it names exists', () => {
+    expect(ROUTES.length).toBeGreaterThan(10);
+    for (const route of ROUTES) {
+      if (route.access === 'public') continue;
+      expect(route.access.length, label(route)).toBeGreaterThan(0);
+      for (const role of route.access) expect(ROLES, label(route)).toContain(role);
+    }
+  });
+
+  it('has no route with an id the matrix cannot fill', () => {
+    const known = Object.keys(knownIds());
+    const unknown = ROUTES.flatMap((r) => r.idSlots.filter((s) => !known.includes(s.name)).map((s) => `${label(r)} ${s.where}:${s.name}`));
+    expect(unknown).toEqual([]);
+    const unknownParams = ROUTES.flatMap((r) => r.pathParams.filter((p) => !known.includes(p)).map((p) => `${label(r)} :${p}`));
+    expect(unknownParams).toEqual([]);
+  });
+
+  it('plays every role with a demo user of that role', async () => {
+    for (const role of ROLES) {
+      expect(DEMO_EMAILS).toContain(ROLE_LOGINS[role]);
+      const user = await ctx.ownerDb.selectFrom('users').select(['role', 'programme_id']).where('email', '=', ROLE_LOGINS[role]).executeTakeFirstOrThrow();
+      expect(user).toEqual({ role, programme_id: world.breda.id });
+    }
+  });
+
+  it('has a fingerprint of Utrecht that the scan finds in an Utrecht answer', async () => {
+    expect(utrechtFingerprint).toEqual(expect.arrayContaining(['Utrecht Overvecht', 'Fam. Bakker', 'UP-2026-555123', utrechtOrganisation, utrechtSale, must(world.utrecht.services, 'tuindienst')]));
+    const res = await ctx.app.inject({ method: 'GET', url: '/households?q=Fam', headers: bearer(await ctx.login(UTRECHT_ADMIN)) });
+    expect(res.statusCode).toBe(200);
+    expect(leaksIn(res.body, utrechtFingerprint)).toContain('Fam. Bakker');
+  });
+});
+
+describe.each(ROUTES.map((r) => [label(r), r] as const))('%s', (_name, route) => {
+  it.each(CALLERS)('as %s', async (caller) => {
+    if (route.access === 'public') {
+      // Everyone may call it: a token, if any, changes nothing.
+      const req = await buildRequest(route, caller);
+      if (!req) throw new Error('could not build a request');
+      const res = await ctx.app.inject(req);
+      expect(res.statusCode, describeResponse(res)).toBeGreaterThanOrEqual(200);
+      expect(res.statusCode, describeResponse(res)).toBeLessThan(300);
+      expect(leaksIn(res.body, utrechtFingerprint)).toEqual([]);
+      return;
+    }
+
+    if (caller === 'anonymous') {
+      const req = await buildRequest(route, caller);
+      if (!req) throw new Error('could not build a request');
+      const res = await ctx.app.inject(req);
+      expect(res.statusCode, describeResponse(res)).toBe(401);
+      expect(res.json<{ code: string }>().code).toBe('unauthenticated');
+      return;
+    }
+
+    if (!allows(route, caller)) {
+      const res = await ctx.app.inject((await buildRequest(route, caller)) ?? { method: route.method, url: route.url.replace(/:[A-Za-z0-9_]+/g, randomUUID()), headers: bearer(await ctx.login(ROLE_LOGINS[caller])) });
+      expect(res.statusCode, describeResponse(res)).toBe(403);
+      expect(res.json<{ code: string }>().code).toBe('forbidden');
+      return;
+    }
+
+    // Allowed role, someone else's object in each id slot in turn: it does not exist for this caller.
+    const ids = knownIds();
+    let tried = 0;
+    for (const slot of route.idSlots) {
+      const known = ids[slot.name];
+      if (!known) throw new Error(`${label(route)}: the access matrix does not know the id '${slot.name}'; add it to knownIds()`);
+      for (const foreign of known.foreign(caller)) {
+        const req = await buildRequest(route, caller, { slot, id: foreign.id });
+        if (!req) throw new Error(`${label(route)}: ${caller} has no own object for the other ids`);
+        const before = await countRows(ctx.ownerDb, 'users', 'households', 'organisations', 'organisation_locations', 'tariffs', 'audit_log');
+        const res = await ctx.app.inject(req);
+        const what = `${slot.where}:${slot.name} = ${foreign.label} → ${describeResponse(res)}`;
+        expect([403, 404], what).toContain(res.statusCode);
+        expect(['not_found', 'forbidden'], what).toContain(res.json<{ code: string }>().code);
+        expect(await countRows(ctx.ownerDb, 'users', 'households', 'organisations', 'organisation_locations', 'tariffs', 'audit_log'), what).toEqual(before);
+        tried++;
+      }
+    }
+    if (route.pathParams.length > 0) {
+      expect(tried).toBeGreaterThan(0);
+      return;
+    }
+
+    // No path parameters: the role's own request succeeds and shows nothing of Utrecht.
+    const req = await buildRequest(route, caller);
+    if (!req) throw new Error(`${label(route)}: ${caller} has no own object for a required id`);
+    const res = await ctx.app.inject(req);
+    expect(res.statusCode, describeResponse(res)).toBeGreaterThanOrEqual(200);
+    expect(res.statusCode, describeResponse(res)).toBeLessThan(300);
+    expect(leaksIn(res.body, utrechtFingerprint)).toEqual([]);
+  });
+});
+
+// Last, because some of these change data (a service made inactive, a location added): with their
+// own object, the allowed roles get 2xx, so the 404s above are about ownership, not a broken route.
+describe('routes with path parameters, with the caller\'s own object', () => {
+  const withParams = ROUTES.filter((r) => r.pathParams.length > 0 && r.access !== 'public');
+  const cases = withParams.flatMap((r) => ROLES.filter((role) => allows(r, role)).map((role) => [label(r), role, r] as const));
+  it('exist', () => { expect(cases.length).toBeGreaterThan(0); });
+  it.each(cases)('%s as %s → 2xx', async (_name, role, route) => {
+    const req = await buildRequest(route, role);
+    if (!req) throw new Error(`${label(route)}: ${role} is allowed but has no own object; add one to knownIds()`);
+    const res = await ctx.app.inject(req);
+    expect(res.statusCode, describeResponse(res)).toBeGreaterThanOrEqual(200);
+    expect(res.statusCode, describeResponse(res)).toBeLessThan(300);
+    expect(leaksIn(res.body, utrechtFingerprint)).toEqual([]);
+  });
+});
