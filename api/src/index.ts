@@ -1,3 +1,5 @@
 export { buildApp, REDACT_PATHS, type App, type BuildOptions } from './app.js';
 export { loadConfig, type ApiConfig } from './config.js';
 export { hashPassword } from './services/passwords.js';
+export { startJobs, JOBS } from './jobs/runner.js';
+export * as walletJobs from './jobs/wallet-jobs.js';

@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { createApiDatabase, createDatabase, migrateToLatest, openDatabaseServer, seedDemo } from '@buurtservice/db';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { startJobs } from './jobs/runner.js';
 import { hashPassword } from './services/passwords.js';
 
 const config = loadConfig();
@@ -15,10 +16,13 @@ if (process.env.SEED_DEMO === 'true') await seedDemo(owner, hashPassword);
 await owner.destroy();
 const db = await createApiDatabase(server.url, Number(process.env.DATABASE_POOL_SIZE ?? 10));
 const app = await buildApp({ db, config });
+// Daily cheque expiry and warnings, payment reconciliation; JOBS=off on instances that should not run them.
+const jobs = process.env.JOBS === 'off' ? null : await startJobs({ ownerUrl: server.url, db, stripe: app.stripe, log: app.log });
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');
   else app.log.info({ signal }, 'shutting down');
+  await jobs?.stop();
   await app.close();
   await db.destroy();
   await server.stop();

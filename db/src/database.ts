@@ -30,6 +30,11 @@ export function createDatabase({ url, poolSize = 10, role }: DatabaseOptions): D
     // Every session speaks Amsterdam time, so `now()::date` is the local calendar day.
     options: role ? `-c TimeZone=Europe/Amsterdam -c role=${role}` : '-c TimeZone=Europe/Amsterdam',
   });
+  // An idle connection the server closed (a restart, a failover, a dropped test database) is
+  // dropped from the pool and replaced on next use; without this listener it would crash the process.
+  pool.on('error', (err) => {
+    if ((err as { code?: string }).code !== '57P01') console.warn(`database: idle connection lost (${err.message})`);
+  });
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -17,3 +17,4 @@ export * as counter from './repositories/counter.js';
 export * as cityPasses from './repositories/city-passes.js';
 export * as invoices from './repositories/invoices.js';
 export * as payments from './repositories/payments.js';
+export * as outbox from './repositories/outbox.js';

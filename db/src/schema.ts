@@ -263,6 +263,21 @@ export interface Organisations {
   vat_number: string | null;
 }
 
+export interface Outbox {
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  dedupe_key: string;
+  household_id: string | null;
+  id: Generated<string>;
+  kind: string;
+  last_error: string | null;
+  organisation_id: string | null;
+  payload: Generated<Json>;
+  programme_id: string;
+  sent_at: Timestamp | null;
+  user_id: string | null;
+}
+
 export interface PaymentProviders {
   programme_id: string;
   stripe_secret_key: string;
@@ -377,6 +392,7 @@ export interface DB {
   online_payments: OnlinePayments;
   organisation_locations: OrganisationLocations;
   organisations: Organisations;
+  outbox: Outbox;
   payment_providers: PaymentProviders;
   postcode_areas: PostcodeAreas;
   programmes: Programmes;

@@ -297,4 +297,18 @@ describe('sign-in throttling', () => {
     expectBlocked(await attempt(ROLE_LOGINS.organisation_member, DEMO_PASSWORD, attacker), LIMITS.perAddress.blockSeconds);
     expect((await attempt(ROLE_LOGINS.organisation_member, DEMO_PASSWORD, freshAddress())).statusCode).toBe(200);
   });
+
+  it('counts the visitor behind the web server, not the web server, and believes X-Forwarded-For only from it', async () => {
+    const viaWeb = (email: string, password: string, visitor: string, peer = '127.0.0.1') =>
+      limited.app.inject({ method: 'POST', url: '/auth/login', payload: { email, password }, remoteAddress: peer, headers: { 'x-forwarded-for': visitor } });
+    const guesser = '10.77.0.1';
+    for (let i = 0; i < LIMITS.perAddress.maxFailures; i++) await viaWeb(uniqueEmail(`web-${i}`), 'raden-wachtwoord', guesser);
+    expectBlocked(await viaWeb(ROLE_LOGINS.dispatcher, DEMO_PASSWORD, guesser), LIMITS.perAddress.blockSeconds);
+    // Another visitor through the same web server is not affected.
+    expect((await viaWeb(ROLE_LOGINS.dispatcher, DEMO_PASSWORD, '10.77.0.2')).statusCode).toBe(200);
+    // A peer that is not the web server cannot pick its address by header: its own address counts.
+    const outsider = '10.88.0.1';
+    for (let i = 0; i < LIMITS.perAddress.maxFailures; i++) await viaWeb(uniqueEmail(`spoof-${i}`), 'raden-wachtwoord', `10.99.0.${i}`, outsider);
+    expectBlocked(await viaWeb(ROLE_LOGINS.dispatcher, DEMO_PASSWORD, '10.99.1.1', outsider), LIMITS.perAddress.blockSeconds);
+  });
 });

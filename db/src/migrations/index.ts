@@ -5,6 +5,7 @@ import * as apiRole from './2026-11-22T1700_api_role.js';
 import * as counter from './2026-11-22T1800_counter_and_idempotency.js';
 import * as invoices from './2026-11-22T1900_invoices.js';
 import * as onlinePayments from './2026-11-22T2000_online_payments.js';
+import * as outbox from './2026-11-22T2100_outbox.js';
 
 /**
  * Every migration, by name. Names carry a sortable date prefix and the Migrator runs them in
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1800_counter_and_idempotency': counter,
   '2026-11-22T1900_invoices': invoices,
   '2026-11-22T2000_online_payments': onlinePayments,
+  '2026-11-22T2100_outbox': outbox,
 };
