@@ -35,6 +35,9 @@ export const REDACT_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-device-token"]', 'res.headers["set-cookie"]',
   '*.password', '*.passwordHash', '*.password_hash', '*.refreshToken', '*.accessToken', '*.deviceToken',
   '*.passNumber', '*.pass_number', '*.token',
+  // one level deeper, e.g. { body: { contact: { password } } } or { err: { meta: { token } } }
+  '*.*.password', '*.*.passNumber', '*.*.refreshToken', '*.*.accessToken', '*.*.token', '*.*.stripeSecretKey', '*.*.stripeWebhookSecret',
+  '*.stripeSecretKey', '*.stripeWebhookSecret', '*.stripe_secret_key', '*.stripe_webhook_secret',
 ];
 
 export interface BuildOptions {

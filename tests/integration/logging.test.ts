@@ -142,8 +142,11 @@ describe('the log', () => {
     ctx.app.log.trace({ session: { accessToken: token, deviceToken: token } }, 'a session');
     ctx.app.log.trace({ cityPass: { passNumber: PASS_NUMBER } }, 'a city pass');
     ctx.app.log.trace({ row: { pass_number: PASS_NUMBER, password_hash: '$argon2id$v=19$geheim' } }, 'a database row');
+    ctx.app.log.trace({ body: { contact: { displayName: 'A', password: DEMO_PASSWORD } } }, 'a nested body');
+    ctx.app.log.trace({ request: { settings: { stripeSecretKey: 'sk_test_verygeheim123', stripeWebhookSecret: 'whsec_verygeheim123' } } }, 'payment settings');
     const written = lines.slice(before).join('');
-    expect(lines.length - before).toBe(5);
+    expect(lines.length - before).toBe(7);
+    for (const secret of ['sk_test_verygeheim123', 'whsec_verygeheim123']) expect(written).not.toContain(secret);
     expect(written).toContain('[redacted]');
     expect(written).toContain('x@example.nl');
     for (const secret of [token!, DEMO_PASSWORD, PASS_NUMBER, '$argon2id$v=19$geheim']) expect(written).not.toContain(secret);
