@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './pricing.js';
 export * from './roles.js';
 export * from './settings.js';
+export * from './booking-lifecycle.js';
