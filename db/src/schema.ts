@@ -114,6 +114,13 @@ export interface CounterSales {
   undone_by: string | null;
 }
 
+export interface DocumentCounters {
+  kind: string;
+  last_number: number;
+  programme_id: string;
+  year: number;
+}
+
 export interface Households {
   buurt_id: string | null;
   city: string;
@@ -138,12 +145,6 @@ export interface IdempotencyRequests {
   response: Json;
   status_code: number;
   user_id: string;
-}
-
-export interface InvoiceCounters {
-  last_number: number;
-  programme_id: string;
-  year: number;
 }
 
 export interface Invoices {
@@ -302,12 +303,6 @@ export interface Programmes {
   slug: string;
 }
 
-export interface ReceiptCounters {
-  last_number: number;
-  programme_id: string;
-  year: number;
-}
-
 export interface RefreshTokens {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -380,9 +375,9 @@ export interface DB {
   cheque_refunds: ChequeRefunds;
   city_passes: CityPasses;
   counter_sales: CounterSales;
+  document_counters: DocumentCounters;
   households: Households;
   idempotency_requests: IdempotencyRequests;
-  invoice_counters: InvoiceCounters;
   invoices: Invoices;
   ledger_accounts: LedgerAccounts;
   ledger_balances: LedgerBalances;
@@ -396,7 +391,6 @@ export interface DB {
   payment_providers: PaymentProviders;
   postcode_areas: PostcodeAreas;
   programmes: Programmes;
-  receipt_counters: ReceiptCounters;
   refresh_tokens: RefreshTokens;
   services: Services;
   tariffs: Tariffs;

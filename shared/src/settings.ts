@@ -39,6 +39,24 @@ export const DEFAULT_SETTINGS: ProgrammeSettings = {
   billingAddress: '',
 };
 
+/**
+ * When cheques bought at `purchasedAt` expire under the programme's validity (null: never).
+ * Calendar months, as the Belgian dienstencheque counts its validity: with 12 months, bought on
+ * 22 November 2026 → expires 22 November 2027; a day the target month lacks is clamped to its last
+ * day (bought 31 May with 1 month → 30 June).
+ */
+export function chequeExpiresAt(settings: Pick<ProgrammeSettings, 'chequeValidityMonths'>, purchasedAt: Date): Date | null {
+  const months = settings.chequeValidityMonths;
+  if (months === null) return null;
+  const d = new Date(purchasedAt.getTime());
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, lastDay));
+  return d;
+}
+
 /** Stored settings merged over the defaults; unknown keys are dropped. */
 export function resolveSettings(stored: unknown): ProgrammeSettings {
   const out: ProgrammeSettings = { ...DEFAULT_SETTINGS };

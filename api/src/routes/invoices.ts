@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { audit, counter, invoices, programmes, wallet } from '@buurtservice/db';
-import { amsterdamDate, formatPostcode, resolveSettings, STAFF_ROLES, vatCents } from '@buurtservice/shared';
+import { amsterdamDate, chequeExpiresAt, formatPostcode, resolveSettings, STAFF_ROLES, vatCents } from '@buurtservice/shared';
 import { appError } from '../errors.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
@@ -128,7 +128,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (invoice.status === 'paid') throw appError('invoice_already_paid');
       const programme = await programmes.getProgramme(tx, caller.programmeId);
       const settings = resolveSettings(programme.settings);
-      const expiresAt = settings.chequeValidityMonths === null ? null : new Date(new Date().setMonth(new Date().getMonth() + settings.chequeValidityMonths));
+      const expiresAt = chequeExpiresAt(settings, new Date());
       // The key is the invoice itself: paying one invoice twice is impossible whatever the request.
       const bought = await wallet.buyCheques(tx, {
         programmeId: caller.programmeId, owner: { organisationId: invoice.organisation_id }, cheques: invoice.cheques, source: 'invoice', category: 'organisation',

@@ -1,6 +1,5 @@
-import { amsterdamDate, customerCategory, resolveSettings, tariffInForce, type CustomerCategory } from '@buurtservice/shared';
+import { amsterdamDate, chequeExpiresAt, customerCategory, resolveSettings, tariffInForce, type CustomerCategory } from '@buurtservice/shared';
 import { catalogue, cityPasses, programmes, wallet, type Executor } from '@buurtservice/db';
-import { sql } from 'kysely';
 import { appError } from '../errors.js';
 
 export interface PurchaseTerms {
@@ -31,12 +30,7 @@ export async function purchaseTerms(db: Executor, programmeId: string, owner: wa
   }
   const tariff = tariffInForce((await catalogue.listTariffs(db, programmeId)).map((t) => ({ category: t.category, centsPerWorkerHour: t.cents_per_worker_hour, validFrom: t.valid_from })), category, today);
   if (!tariff) throw appError('tariff_missing');
-  let expiresAt: Date | null = null;
-  if (settings.chequeValidityMonths !== null) {
-    const r = await sql<{ at: Date }>`select (${now}::timestamptz + make_interval(months => ${settings.chequeValidityMonths})) as at`.execute(db);
-    expiresAt = r.rows[0]!.at;
-  }
-  return { category, centsPerHour: tariff.centsPerWorkerHour, expiresAt };
+  return { category, centsPerHour: tariff.centsPerWorkerHour, expiresAt: chequeExpiresAt(settings, now) };
 }
 
 /** 'breda-noordoost' → 'BN': the prefix of a programme's receipt numbers. */

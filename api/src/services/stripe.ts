@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { payments, programmes, wallet, type Database, type Tx } from '@buurtservice/db';
-import { resolveSettings } from '@buurtservice/shared';
+import { chequeExpiresAt, resolveSettings } from '@buurtservice/shared';
 import type { ApiConfig } from '../config.js';
 
 /** Stripe clients per secret key: each programme may have its own Stripe account. */
@@ -45,8 +45,7 @@ export async function creditFromSession(tx: Tx, session: Pick<Stripe.Checkout.Se
     return 'not_paid';
   }
   const programme = await programmes.getProgramme(tx, payment.programme_id);
-  const validity = resolveSettings(programme.settings).chequeValidityMonths;
-  const expiresAt = validity === null ? null : new Date(new Date().setMonth(new Date().getMonth() + validity));
+  const expiresAt = chequeExpiresAt(resolveSettings(programme.settings), new Date());
   const owner: wallet.Owner = payment.household_id ? { householdId: payment.household_id } : { organisationId: payment.organisation_id! };
   const bought = await wallet.buyCheques(tx, {
     programmeId: payment.programme_id, owner, cheques: payment.cheques, source: 'online', category: payment.category, centsPerHour: payment.cents_per_hour,

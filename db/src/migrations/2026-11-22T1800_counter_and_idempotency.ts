@@ -20,13 +20,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       primary key (programme_id, user_id, key)
     )`.execute(db);
 
-  // Receipt numbers run per programme and year without gaps: BN-2026-000001.
+  // Document numbers (receipts, invoices) run per programme, kind and year without gaps: the
+  // counter row is updated in the transaction that issues the document, so a rollback gives the
+  // number back.
   await sql`
-    create table receipt_counters (
+    create table document_counters (
       programme_id uuid not null references programmes (id),
+      kind text not null,
       year integer not null,
       last_number integer not null,
-      primary key (programme_id, year)
+      primary key (programme_id, kind, year)
     )`.execute(db);
 
   await sql`create type counter_payment as enum ('cash', 'pin')`.execute(db);
@@ -56,6 +59,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop table if exists counter_sales, receipt_counters, idempotency_requests`.execute(db);
+  await sql`drop table if exists counter_sales, document_counters, idempotency_requests`.execute(db);
   await sql`drop type if exists counter_payment`.execute(db);
 }

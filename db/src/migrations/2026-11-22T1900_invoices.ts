@@ -7,13 +7,6 @@ import { sql, type Kysely } from 'kysely';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`
-    create table invoice_counters (
-      programme_id uuid not null references programmes (id),
-      year integer not null,
-      last_number integer not null,
-      primary key (programme_id, year)
-    )`.execute(db);
   await sql`create type invoice_status as enum ('open', 'paid')`.execute(db);
   await sql`
     create table invoices (
@@ -48,6 +41,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop table if exists invoices, invoice_counters`.execute(db);
+  await sql`drop table if exists invoices`.execute(db);
   await sql`drop type if exists invoice_status`.execute(db);
 }

@@ -1,14 +1,11 @@
 import { sql, type Insertable } from 'kysely';
 import type { Executor, Tx } from '../database.js';
 import type { CounterSales } from '../schema.js';
+import { nextDocumentNumber } from './documents.js';
 
-/** The next receipt number of a programme's year, without gaps (a rolled-back sale gives its number back). */
+/** The next receipt number of a programme's year: BN-2026-000001. */
 export async function nextReceiptNumber(tx: Tx, programmeId: string, prefix: string, year: number): Promise<string> {
-  const row = await sql<{ last_number: number }>`
-    insert into receipt_counters (programme_id, year, last_number) values (${programmeId}, ${year}, 1)
-    on conflict (programme_id, year) do update set last_number = receipt_counters.last_number + 1
-    returning last_number`.execute(tx);
-  return `${prefix}-${year}-${String(row.rows[0]!.last_number).padStart(6, '0')}`;
+  return `${prefix}-${year}-${String(await nextDocumentNumber(tx, programmeId, 'receipt', year)).padStart(6, '0')}`;
 }
 
 export async function insertSale(tx: Tx, sale: Insertable<CounterSales>) {

@@ -1,14 +1,11 @@
 import { sql, type Insertable } from 'kysely';
 import type { Executor, Tx } from '../database.js';
 import type { Invoices } from '../schema.js';
+import { nextDocumentNumber } from './documents.js';
 
-/** Invoice numbers run per programme and year without gaps: F2026-00001. */
+/** The next invoice number of a programme's year: F2026-00001. */
 export async function nextInvoiceNumber(tx: Tx, programmeId: string, year: number): Promise<string> {
-  const row = await sql<{ last_number: number }>`
-    insert into invoice_counters (programme_id, year, last_number) values (${programmeId}, ${year}, 1)
-    on conflict (programme_id, year) do update set last_number = invoice_counters.last_number + 1
-    returning last_number`.execute(tx);
-  return `F${year}-${String(row.rows[0]!.last_number).padStart(5, '0')}`;
+  return `F${year}-${String(await nextDocumentNumber(tx, programmeId, 'invoice', year)).padStart(5, '0')}`;
 }
 
 export async function insertInvoice(tx: Tx, invoice: Insertable<Invoices>) {
