@@ -5,6 +5,14 @@
 
 import type { ColumnType } from "kysely";
 
+export type AbsenceKind = "leave" | "sick";
+
+export type BookingAction = "assign" | "cancel" | "check_in" | "confirm_hours" | "dispute" | "finish" | "hold_placed" | "hold_short" | "payment_received" | "reschedule" | "resolve_dispute" | "settle" | "unassign";
+
+export type BookingPlace = "home" | "organisation_location" | "service_point";
+
+export type BookingState = "awaiting_payment" | "cancelled" | "confirmed" | "disputed" | "done" | "in_progress" | "ready_to_plan" | "requested" | "scheduled" | "settled";
+
 export type ChequeSource = "counter" | "invoice" | "online";
 
 export type CounterPayment = "cash" | "pin";
@@ -39,9 +47,13 @@ export type OnlinePaymentStatus = "expired" | "failed" | "paid" | "pending";
 
 export type ServiceLocation = "customer_address" | "service_point";
 
+export type SkillLevel = "independent" | "lead" | "learning";
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export type UserRole = "dispatcher" | "organisation_member" | "programme_admin" | "resident" | "worker";
+
+export type WorkerContract = "benefit" | "paid" | "trainee" | "volunteer";
 
 export interface AuditLog {
   action: string;
@@ -53,6 +65,58 @@ export interface AuditLog {
   programme_id: string;
   subject_id: string | null;
   subject_type: string;
+}
+
+export interface BookingAssignments {
+  assigned_at: Generated<Timestamp>;
+  assigned_by: string | null;
+  booking_id: string;
+  during: string;
+  id: Generated<string>;
+  leads: Generated<boolean>;
+  programme_id: string;
+  release_reason: string | null;
+  released_at: Timestamp | null;
+  released_by: string | null;
+  worker_id: string;
+}
+
+export interface BookingEvents {
+  action: BookingAction;
+  actor_user_id: string | null;
+  at: Generated<Timestamp>;
+  booking_id: string;
+  details: Generated<Json>;
+  from_state: BookingState;
+  id: Generated<Int8>;
+  programme_id: string;
+  reason: string | null;
+  to_state: BookingState;
+}
+
+export interface Bookings {
+  cents_per_worker_hour: number;
+  contact_phone: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  duration_minutes: number;
+  household_id: string | null;
+  id: Generated<string>;
+  location_id: string | null;
+  notes: Generated<string>;
+  on_behalf: Generated<boolean>;
+  organisation_id: string | null;
+  place: BookingPlace;
+  programme_id: string;
+  series_id: string | null;
+  service_id: string;
+  starts_at: Timestamp | null;
+  state: Generated<BookingState>;
+  tariff_category: CustomerCategory;
+  updated_at: Generated<Timestamp>;
+  window_end: string | null;
+  window_start: string | null;
+  workers_needed: number;
 }
 
 export interface Buurten {
@@ -368,8 +432,53 @@ export interface WalletDebts {
   wallet_account_id: string;
 }
 
+export interface WorkerAbsences {
+  during: string;
+  id: Generated<string>;
+  kind: AbsenceKind;
+  note: string | null;
+  programme_id: string;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string | null;
+  worker_id: string;
+}
+
+export interface WorkerAvailability {
+  end_minute: number;
+  id: Generated<string>;
+  programme_id: string;
+  start_minute: number;
+  weekday: number;
+  worker_id: string;
+}
+
+export interface Workers {
+  active: Generated<boolean>;
+  coach_id: string | null;
+  coach_role: UserRole | null;
+  contract: WorkerContract;
+  created_at: Generated<Timestamp>;
+  home_buurt_id: string | null;
+  programme_id: string;
+  started_on: string;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+  user_role: Generated<UserRole>;
+  weekly_cap_minutes: number | null;
+}
+
+export interface WorkerSkills {
+  level: SkillLevel;
+  programme_id: string;
+  skill: string;
+  worker_id: string;
+}
+
 export interface DB {
   audit_log: AuditLog;
+  booking_assignments: BookingAssignments;
+  booking_events: BookingEvents;
+  bookings: Bookings;
   buurten: Buurten;
   cheque_lots: ChequeLots;
   cheque_refunds: ChequeRefunds;
@@ -396,4 +505,8 @@ export interface DB {
   tariffs: Tariffs;
   users: Users;
   wallet_debts: WalletDebts;
+  worker_absences: WorkerAbsences;
+  worker_availability: WorkerAvailability;
+  worker_skills: WorkerSkills;
+  workers: Workers;
 }

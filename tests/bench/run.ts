@@ -7,9 +7,11 @@
 //   api     the real API: POST /quotes as bewoner@example.nl       (what the issue is about)
 //   insert  Fastify doing one INSERT via Kysely + pg, pool 10      (the database-bound reference)
 //
-// stdout: one line per figure, `name value unit`, then `# target …` lines (met or not). Progress
-// goes to stderr. Exits 0 whether or not the targets are met; 1 when something failed (including
-// any quote answered with anything but 200).
+// stdout: one line per figure, `name value unit`, then `# …` comment lines (targets met or not, the
+// machine's load, the total time). Progress goes to stderr. Exits 0 whether or not the targets are
+// met; 1 when something failed (including any quote answered with anything but 200).
+// `*_cpu_us_per_req` is the server process's own CPU time (user + system) per answer: on a machine
+// that other work shares, it varies much less than req/s.
 //
 // Environment:
 //   BENCH_SECONDS         measured seconds per server (default 10)
@@ -18,10 +20,11 @@
 //   BENCH_MODE            child (default) | inprocess: the servers share this process with the load tool
 //   BENCH_DATABASE_URL / DATABASE_URL  use that PostgreSQL server instead of an embedded one
 //   BENCH_LOG_LEVEL       the API's log level (default warn)
-//   BENCH_CPU_PROF_DIR    write a V8 CPU profile of each server child into that directory
+//   BENCH_CPU_PROF_DIR    write V8 CPU profiles of each server child into DIR/<bare|api|insert>/
+//   BENCH_DEBUG           log each clean-up step
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { constants, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +69,7 @@ let cleaning: Promise<void> | null = null;
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     for (let step = cleanups.pop(); step; step = cleanups.pop()) {
+      if (process.env.BENCH_DEBUG) log(`clean-up: ${step.what}`);
       try {
         await step.undo();
       } catch (err) {
@@ -81,26 +85,32 @@ function cleanup(): Promise<void> {
 // external server. This script takes over those signals and runs its own clean-up instead.
 // (process.listeners hides tsx's own relay handler, which therefore stays.)
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let interrupted: (typeof SIGNALS)[number] | null = null;
+let running: autocannon.Instance | null = null;
 for (const signal of SIGNALS) {
   for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
   process.once(signal, () => {
+    interrupted = signal;
     log(`${signal}: stopping`);
+    running?.stop();
     void cleanup().finally(() => process.exit(128 + constants.signals[signal]));
   });
 }
 
 // Last resort when the process exits without clean-up (e.g. a second Ctrl+C): nothing may outlive it.
 const children = new Set<ChildProcess>();
-let embeddedPidFile: string | null = null;
+let embedded: { scratch: string; pidFile: string } | null = null;
 process.on('exit', () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (embeddedPidFile && existsSync(embeddedPidFile)) {
-    const pid = Number(readFileSync(embeddedPidFile, 'utf8').split('\n')[0]);
-    if (pid > 0) {
-      try {
-        process.kill(pid, 'SIGINT');
-      } catch { /* already gone */ }
-    }
+  if (!embedded) return;
+  if (existsSync(embedded.pidFile)) {
+    // Still running: ask it to stop (fast shutdown); its data directory has to stay until it has.
+    const pid = Number(readFileSync(embedded.pidFile, 'utf8').split('\n')[0]);
+    try {
+      if (pid > 0) process.kill(pid, 'SIGINT');
+    } catch { /* already gone */ }
+  } else {
+    rmSync(embedded.scratch, { recursive: true, force: true });
   }
 });
 
@@ -118,6 +128,33 @@ async function stopEmbedded(pg: Embedded, dataDir: string): Promise<void> {
   await Promise.race([pg.stop(), gone, sleep(15_000)]);
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what an earlier run left behind when it was killed outright (tsx, for one, sends SIGKILL
+ * when a script does not acknowledge Ctrl+C within 60 ms, which can happen on a busy machine): the
+ * scratch directories of runs whose process and PostgreSQL server are both gone.
+ */
+function sweepStaleScratch(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(/^buurtservice-bench-(\d+)-/.exec(name)?.[1]);
+    if (!pid || alive(pid)) continue;
+    const dir = path.join(tmpdir(), name);
+    const pidFile = path.join(dir, 'pg', 'postmaster.pid');
+    const postmaster = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+    if (postmaster && alive(postmaster)) continue;
+    log(`removing ${dir}, left by an earlier run`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A fresh, empty database; returns its URL. */
 async function openDatabase(): Promise<string> {
   const name = `bs_bench_${process.pid}_${Date.now().toString(36)}`;
@@ -128,7 +165,8 @@ async function openDatabase(): Promise<string> {
     cleanups.push({ what: `drop database ${name}`, undo: () => dropDatabase(external, name) });
     return withDatabase(external, name);
   }
-  const scratch = mkdtempSync(path.join(tmpdir(), 'buurtservice-bench-'));
+  sweepStaleScratch();
+  const scratch = mkdtempSync(path.join(tmpdir(), `buurtservice-bench-${process.pid}-`));
   cleanups.push({ what: `remove ${scratch}`, undo: async () => rmSync(scratch, { recursive: true, force: true }) });
   const dataDir = path.join(scratch, 'pg');
   log('starting embedded PostgreSQL (fsync on)');
@@ -140,7 +178,7 @@ async function openDatabase(): Promise<string> {
     process.stderr.write(pgLog.slice(-20).join(''));
     throw err;
   }
-  embeddedPidFile = path.join(dataDir, 'postmaster.pid');
+  embedded = { scratch, pidFile: path.join(dataDir, 'postmaster.pid') };
   cleanups.push({ what: 'stop embedded PostgreSQL', undo: () => stopEmbedded(pg, dataDir) });
   await ensureDatabase(pg.url, name);
   return withDatabase(pg.url, name);
@@ -160,25 +198,32 @@ async function prepareDatabase(url: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Servers
 
+interface ServerStats {
+  /** Resident memory of the process the server runs in, bytes. */
+  rss: number;
+  /** CPU time that process has used so far (user + system), µs; null when it is this process. */
+  cpuMicros: number | null;
+}
+
 interface ServerHandle {
   port: number;
-  /** Resident memory of the process the server runs in, bytes. */
-  rss(): Promise<number>;
+  stats(): Promise<ServerStats>;
   stop(): Promise<void>;
 }
 
 const serverEntry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
 
-interface ChildMessage { type: 'ready' | 'rss' | 'error'; port?: number; rss?: number; message?: string }
+interface ChildMessage { type: 'ready' | 'stats' | 'error'; port?: number; rss?: number; cpuMicros?: number; message?: string }
 
 async function forkServer(kind: ServerKind, env: Record<string, string>): Promise<ServerHandle> {
   const child = fork(serverEntry, [kind], {
-    execArgv: ['--import', tsxLoader, ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`, `--cpu-prof-name=${kind}.cpuprofile`] : [])],
+    execArgv: ['--import', tsxLoader, ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF_DIR, kind)}`] : [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   children.add(child);
+  child.on('error', (err) => log(`${kind} server: ${err.message}`));
   // The server's own output (warnings only) must not mix with the figures on stdout.
   child.stdout?.pipe(process.stderr);
   child.stderr?.pipe(process.stderr);
@@ -224,16 +269,21 @@ async function forkServer(kind: ServerKind, env: Record<string, string>): Promis
   return {
     port,
     stop,
-    rss: () => new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${kind} server did not report its memory`)), 5000);
+    stats: () => new Promise<ServerStats>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${kind} server did not report its statistics`)), 5000);
       const onMessage = (m: ChildMessage) => {
-        if (m.type !== 'rss' || m.rss === undefined) return;
+        if (m.type !== 'stats' || m.rss === undefined || m.cpuMicros === undefined) return;
         clearTimeout(timer);
         child.off('message', onMessage);
-        resolve(m.rss);
+        resolve({ rss: m.rss, cpuMicros: m.cpuMicros });
       };
       child.on('message', onMessage);
-      child.send({ cmd: 'rss' });
+      if (child.connected) child.send({ cmd: 'stats' });
+      else {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        reject(new Error(`${kind} server is gone`));
+      }
     }),
   };
 }
@@ -247,8 +297,8 @@ async function inProcessServer(kind: ServerKind, env: Record<string, string>): P
     await server.close();
   };
   cleanups.push({ what: `stop ${kind} server`, undo: stop });
-  // Includes the load tool: only an upper bound in this mode.
-  return { port: server.port, stop, rss: async () => process.memoryUsage.rss() };
+  // Memory includes the load tool's: only an upper bound in this mode; CPU time cannot be told apart.
+  return { port: server.port, stop, stats: async () => ({ rss: process.memoryUsage.rss(), cpuMicros: null }) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,7 +312,15 @@ interface Target {
 }
 
 function drive(target: Target, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ ...target, connections: CONNECTIONS, duration: seconds });
+  return new Promise((resolve, reject) => {
+    if (interrupted) return reject(new Error(`interrupted (${interrupted})`));
+    running = autocannon({ ...target, connections: CONNECTIONS, duration: seconds }, (err: Error | null, result: autocannon.Result) => {
+      running = null;
+      if (interrupted) reject(new Error(`interrupted (${interrupted})`));
+      else if (err) reject(err);
+      else resolve(result);
+    });
+  });
 }
 
 /** Problems with a run: connection errors, timeouts, or any answer other than 200. */
@@ -279,19 +337,25 @@ function problemsOf(result: autocannon.Result): string[] {
 }
 
 let failures = 0;
-async function measure(name: string, target: Target): Promise<autocannon.Result> {
+async function measure(name: string, server: ServerHandle, target: Target): Promise<autocannon.Result> {
   if (WARMUP_SECONDS > 0) {
     log(`${name}: warm-up ${WARMUP_SECONDS} s`);
     const warm = await drive(target, WARMUP_SECONDS);
     for (const p of problemsOf(warm)) log(`${name} warm-up: ${p}`);
   }
   log(`${name}: ${SECONDS} s, ${CONNECTIONS} connections`);
+  const before = await server.stats();
   const result = await drive(target, SECONDS);
+  const after = await server.stats();
   const problems = problemsOf(result);
   for (const p of problems) log(`${name}: FAILED: ${p}`);
   if (problems.length) failures++;
   figure(`${name}_rps`, Math.round(result.requests.average), 'req/s');
   figure(`${name}_p99_ms`, round(result.latency.p99, 2), 'ms');
+  // The server's own CPU time per answer: much less sensitive than req/s to other work on the machine.
+  if (before.cpuMicros !== null && after.cpuMicros !== null && result.requests.total > 0) {
+    figure(`${name}_cpu_us_per_req`, round((after.cpuMicros - before.cpuMicros) / result.requests.total, 1), 'us');
+  }
   return result;
 }
 
@@ -319,7 +383,7 @@ async function main(): Promise<void> {
 
   // (a) bare
   const bareServer = await start('bare');
-  const bare = await measure('bare', { url: `http://127.0.0.1:${bareServer.port}/`, method: 'GET' });
+  const bare = await measure('bare', bareServer, { url: `http://127.0.0.1:${bareServer.port}/`, method: 'GET' });
   await bareServer.stop();
 
   // (b) the API: POST /quotes
@@ -332,19 +396,19 @@ async function main(): Promise<void> {
   const quoteBody = { serviceId: service.id, workers: 2, minutes: 180 };
   const sample = await api<{ totalCents: number }>(base, 'POST', '/quotes', accessToken, quoteBody);
   log(`quote for service ${service.id}: ${JSON.stringify(sample)}`);
-  const quote = await measure('quote', {
+  const quote = await measure('quote', apiServer, {
     url: `${base}/quotes`,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
     body: JSON.stringify(quoteBody),
   });
   figure('quote_non2xx', quote.non2xx, 'responses');
-  const rss = await apiServer.rss();
+  const { rss } = await apiServer.stats();
   await apiServer.stop();
 
   // (c) insert baseline
   const insertServer = await start('insert');
-  const insert = await measure('insert', {
+  const insert = await measure('insert', insertServer, {
     url: `http://127.0.0.1:${insertServer.port}/insert`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -357,7 +421,8 @@ async function main(): Promise<void> {
   figure('quote_vs_insert_ratio', round(quote.requests.average / insert.requests.average, 3), 'ratio');
   figure('quote_rss_mb', round(rss / 1024 / 1024, 1), 'MB');
 
-  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  // Figures from a run with errors or refused quotes say nothing about the targets.
+  const verdict = (ok: boolean) => (failures ? 'not judged (the run had errors)' : ok ? 'met' : 'NOT met');
   process.stdout.write(`# target quote_vs_bare_ratio >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)} (${round(ratio, 3)})\n`);
   process.stdout.write(`# target quote_p99_ms < ${TARGET_P99_MS}: ${verdict(quote.latency.p99 < TARGET_P99_MS)} (${quote.latency.p99})\n`);
   await cleanup();
@@ -374,10 +439,12 @@ try {
     exitCode = 1;
   }
 } catch (err) {
-  log(`failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  if (!interrupted) log(`failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   exitCode = 1;
 } finally {
   await cleanup();
 }
-// Explicitly: async-exit-hook's beforeExit handler would otherwise exit with 0.
-process.exit(exitCode);
+// Explicitly: async-exit-hook's beforeExit handler would otherwise exit with 0. (The cast: TypeScript
+// cannot see that the signal handler may have set `interrupted` meanwhile.)
+const signal = interrupted as (typeof SIGNALS)[number] | null;
+process.exit(signal ? 128 + constants.signals[signal] : exitCode);

@@ -1,11 +1,12 @@
 // Child-process entry of one bench server (forked by run.ts with an IPC channel).
 //   argv[2]: bare | api | insert;  env BENCH_DB_URL, BENCH_JWT_SECRET
 // Talks to its parent over IPC: sends { type: 'ready', port } or { type: 'error', message };
-// answers { cmd: 'rss' } with { type: 'rss', rss }; { cmd: 'stop' } closes it. It also closes when
+// answers { cmd: 'stats' } with { type: 'stats', rss, cpuMicros } (resident memory in bytes, CPU time
+// used so far, user + system); { cmd: 'stop' } closes it. It also closes when
 // the parent goes away (the IPC channel disconnects), so it never outlives a crashed run.
 import { SERVER_KINDS, startServer, type RunningServer, type ServerKind } from './servers.js';
 
-type Command = { cmd: 'rss' } | { cmd: 'stop' };
+type Command = { cmd: 'stats' } | { cmd: 'stop' };
 
 function send(message: unknown): void {
   if (process.connected) process.send?.(message);
@@ -31,7 +32,10 @@ async function shutdown(code: number): Promise<void> {
 }
 
 process.on('message', (message: Command) => {
-  if (message.cmd === 'rss') send({ type: 'rss', rss: process.memoryUsage.rss() });
+  if (message.cmd === 'stats') {
+    const cpu = process.cpuUsage();
+    send({ type: 'stats', rss: process.memoryUsage.rss(), cpuMicros: cpu.user + cpu.system });
+  }
   else if (message.cmd === 'stop') void shutdown(0);
 });
 process.on('disconnect', () => void shutdown(0));

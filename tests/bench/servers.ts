@@ -2,7 +2,7 @@
 // them in a child process of their own (default) or in its own process (BENCH_MODE=inprocess).
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { createDatabase } from '@buurtservice/db';
+import { createApiDatabase, createDatabase } from '@buurtservice/db';
 import { buildApp, loadConfig } from '@buurtservice/api';
 
 export type ServerKind = 'bare' | 'api' | 'insert';
@@ -44,9 +44,9 @@ async function bare(): Promise<RunningServer> {
   return { port, close: () => app.close() };
 }
 
-/** (b) The real API, configured as in production except that it logs warnings only. */
+/** (b) The real API, configured as in production (restricted role, pool 10) except that it logs warnings only. */
 async function api({ databaseUrl, jwtSecret }: ServerOptions): Promise<RunningServer> {
-  const db = createDatabase({ url: databaseUrl, poolSize: 10 });
+  const db = await createApiDatabase(databaseUrl, 10);
   const config = loadConfig({ ...process.env, JWT_SECRET: jwtSecret, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' });
   const app = await buildApp({ db, config });
   const port = await listen(app);

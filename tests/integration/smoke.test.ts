@@ -19,3 +19,19 @@ describe('catalogue prices per customer', () => {
     expect(services.every((s) => s.centsPerWorkerHour === cents)).toBe(true);
   });
 });
+
+describe('security headers', () => {
+  it('are on every answer, public or not, success or error', async () => {
+    for (const res of [
+      await ctx.app.inject({ method: 'GET', url: '/health/live' }),
+      await ctx.app.inject({ method: 'GET', url: '/me' }),
+      await ctx.app.inject({ method: 'GET', url: '/nothing-here' }),
+    ]) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+    }
+  });
+});

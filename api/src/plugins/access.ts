@@ -24,18 +24,45 @@ function bearerToken(header: string): string | null {
   return parts.length === 2 && parts[1] ? parts[1] : null;
 }
 
-function guardFor(access: readonly string[]) {
+/**
+ * Tokens one app instance has verified, by their exact text, until they expire (60 s at most), as
+ * many as @fastify/jwt's own cache holds. A hit is a map lookup; @fastify/jwt's cache keys its
+ * entries by a SHA-256 of the token, which costs nearly as much as verifying it afresh.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { claims: AccessClaims; until: number }>();
+
+  get(token: string, now: number): AccessClaims | null {
+    const entry = this.entries.get(token);
+    if (!entry) return null;
+    if (entry.until > now) return entry.claims;
+    this.entries.delete(token);
+    return null;
+  }
+
+  add(token: string, claims: AccessClaims & { exp?: number }, now: number): void {
+    if (!claims.exp) return;
+    if (this.entries.size >= 10_000) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { claims, until: Math.min(claims.exp * 1000, now + 60_000) });
+  }
+}
+
+function guardFor(access: readonly string[], verified: VerifiedTokens) {
   return async function guard(request: FastifyRequest) {
     if (!request.headers.authorization) throw appError('unauthenticated');
     const token = bearerToken(request.headers.authorization);
     if (!token) throw appError('token_invalid');
-    let claims: AccessClaims;
-    try {
-      // The app's own verifier (HS256 only, with its cache of verified tokens): the same checks as
-      // request.jwtVerify(), without the decode, option merging and callback chain it adds to every request.
-      claims = request.server.jwt.verify<AccessClaims>(token);
-    } catch {
-      throw appError('token_invalid');
+    const now = Date.now();
+    let claims = verified.get(token, now);
+    if (!claims) {
+      try {
+        // The app's own verifier (HS256 only): the same checks as request.jwtVerify(), without the
+        // extra decode, option merging and callback chain that one adds to every request.
+        claims = request.server.jwt.verify<AccessClaims>(token);
+      } catch {
+        throw appError('token_invalid');
+      }
+      verified.add(token, claims, now);
     }
     // A device token is signed with the same key but is no pass to the API.
     if (claims.typ !== 'access') throw appError('token_invalid');
@@ -58,6 +85,8 @@ function guardFor(access: readonly string[]) {
 export const accessPlugin = fp(async (app: FastifyInstance) => {
   app.decorate('routeTable', [] as RouteEntry[]);
   app.decorateRequest('caller', null);
+  // Per app instance: a token is only ever taken from the cache of the app whose key verified it.
+  const verified = new VerifiedTokens();
   app.addHook('onRoute', (route: RouteOptions) => {
     const isDocs = route.url.startsWith('/docs');
     const access = route.config?.access ?? (isDocs ? 'public' : undefined);
@@ -74,7 +103,7 @@ export const accessPlugin = fp(async (app: FastifyInstance) => {
     }
     if (access !== 'public') {
       const existing = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : [];
-      route.onRequest = [guardFor(access), ...existing];
+      route.onRequest = [guardFor(access, verified), ...existing];
     }
   });
 });

@@ -1,4 +1,6 @@
 import type { Database, Tx } from '../database.js';
+import { createWorker, setAvailability, setSkills, type AvailabilitySlot, type Skill } from '../repositories/workers.js';
+import type { WorkerContract } from '../schema.js';
 import { DEFAULT_SERVICES } from './services.js';
 
 export const DEMO_PASSWORD = 'demo-wachtwoord-2026';
@@ -98,7 +100,7 @@ export async function seedDemo(db: Database, hashPassword: (password: string) =>
       tx.insertInto('users').values({ programme_id: programmeId, role, email, password_hash: passwordHash, display_name: name }).returning('id').executeTakeFirstOrThrow();
     const admin = await staff(breda.id, 'programme_admin', 'beheer@example.nl', 'Fatima El Amrani');
     const dispatcher = await staff(breda.id, 'dispatcher', 'coordinator@example.nl', 'Kees van Dijk');
-    await staff(breda.id, 'worker', 'medewerker@example.nl', 'Sanne de Bruijn');
+    const sanne = await staff(breda.id, 'worker', 'medewerker@example.nl', 'Sanne de Bruijn');
     await staff(utrecht.id, 'programme_admin', 'beheer.utrecht@example.nl', 'Ruud Verhoeven');
 
     const household = async (programmeId: string, buurtId: string | undefined, h: { name: string; street: string; nr: number; postcode: string; city: string; phone: string }) =>
@@ -132,6 +134,57 @@ export async function seedDemo(db: Database, hashPassword: (password: string) =>
     await tx.insertInto('users').values({
       programme_id: breda.id, role: 'organisation_member', organisation_id: corporation.id, email: 'organisatie@example.nl', password_hash: passwordHash, display_name: 'Peter Smits', created_by: admin.id,
     }).execute();
+
+    // The worker pool of Werk aan de Wijk: paid, volunteer, on a benefit (with the weekly hours the
+    // benefit allows) and trainee; only Sanne signs in, the others get their jobs from the dispatcher.
+    const weekdays = (days: number[], from: string, until: string): AvailabilitySlot[] => {
+      const minute = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+      return days.map((weekday) => ({ weekday, startMinute: minute(from), endMinute: minute(until) }));
+    };
+    const workerSeeds: {
+      userId?: string; name: string; contract: WorkerContract; capHours?: number; buurt: string; coach: string; startedOn: string;
+      skills: Skill[]; availability: AvailabilitySlot[];
+    }[] = [
+      {
+        userId: sanne.id, name: 'Sanne de Bruijn', contract: 'paid', buurt: 'Hoge Vucht', coach: dispatcher.id, startedOn: '2025-03-01',
+        skills: [{ skill: 'tuin', level: 'lead' }, { skill: 'klussen', level: 'independent' }, { skill: 'algemeen', level: 'independent' }],
+        availability: weekdays([1, 2, 3, 4, 5], '08:00', '16:30'),
+      },
+      {
+        name: 'Mohamed Ouali', contract: 'benefit', capHours: 20, buurt: 'Geeren-Noord', coach: dispatcher.id, startedOn: '2024-09-01',
+        skills: [{ skill: 'tuin', level: 'independent' }, { skill: 'verhuizen', level: 'independent' }, { skill: 'schoonmaak', level: 'learning' }],
+        availability: weekdays([1, 2, 3, 4], '09:00', '15:00'),
+      },
+      {
+        name: 'Ineke Vermeulen', contract: 'volunteer', buurt: 'Heusdenhout', coach: dispatcher.id, startedOn: '2023-05-15',
+        skills: [{ skill: 'woonzorg', level: 'lead' }, { skill: 'algemeen', level: 'lead' }, { skill: 'formulieren', level: 'independent' }],
+        availability: [...weekdays([2, 4], '10:00', '14:00'), ...weekdays([3], '13:00', '17:00')],
+      },
+      {
+        name: 'Jordy Martens', contract: 'trainee', buurt: 'Doornbos-Linie', coach: admin.id, startedOn: '2026-09-01',
+        skills: [{ skill: 'tuin', level: 'learning' }, { skill: 'klussen', level: 'learning' }, { skill: 'beveiliging', level: 'independent' }],
+        availability: weekdays([1, 2, 3, 4, 5], '08:00', '17:00'),
+      },
+      {
+        name: 'Fatma Kaya', contract: 'paid', buurt: 'Geeren-Zuid', coach: dispatcher.id, startedOn: '2022-02-01',
+        skills: [{ skill: 'schoonmaak', level: 'lead' }, { skill: 'strijken', level: 'lead' }, { skill: 'vrouwenstudio', level: 'lead' }, { skill: 'woonzorg', level: 'independent' }],
+        availability: [...weekdays([1, 2, 3, 4, 5], '09:00', '13:00'), ...weekdays([6], '10:00', '14:00')],
+      },
+      {
+        name: 'Dennis Peeters', contract: 'benefit', capHours: 16, buurt: 'Hoge Vucht', coach: admin.id, startedOn: '2025-11-01',
+        skills: [{ skill: 'verhuizen', level: 'lead' }, { skill: 'beveiliging', level: 'lead' }, { skill: 'klussen', level: 'independent' }, { skill: 'tuin', level: 'independent' }],
+        availability: weekdays([1, 3, 5], '08:00', '16:00'),
+      },
+    ];
+    for (const w of workerSeeds) {
+      const userId = w.userId ?? (await tx.insertInto('users').values({ programme_id: breda.id, role: 'worker', display_name: w.name, created_by: admin.id }).returning('id').executeTakeFirstOrThrow()).id;
+      await createWorker(tx, {
+        programmeId: breda.id, userId, contract: w.contract, weeklyCapMinutes: w.capHours === undefined ? null : w.capHours * 60,
+        homeBuurtId: breda.buurten[w.buurt] ?? null, coachId: w.coach, startedOn: w.startedOn,
+      });
+      await setSkills(tx, breda.id, userId, w.skills);
+      await setAvailability(tx, breda.id, userId, w.availability);
+    }
 
     const utrechtHousehold = await household(utrecht.id, utrecht.buurten['Tigris en Zamenhofdreef'], { name: 'Fam. Bakker', street: 'Zamenhofdreef', nr: 101, postcode: '3562JX', city: 'Utrecht', phone: '030 261 00 44' });
     await resident(utrecht.id, utrechtHousehold.id, 'bewoner.utrecht@example.nl', 'Henk Bakker');
