@@ -35,6 +35,7 @@ import {
   createDatabase, DEMO_PASSWORD, dropDatabase, ensureDatabase, migrateToLatest, seedDemo, startEmbeddedPostgres, withDatabase,
 } from '@buurtservice/db';
 import { hashPassword } from '@buurtservice/api';
+import { benchRedeem } from './redeem.js';
 import { INSERT_TABLE_DDL, startServer, type ServerKind } from './servers.js';
 
 type Embedded = Awaited<ReturnType<typeof startEmbeddedPostgres>>;
@@ -416,6 +417,23 @@ async function main(): Promise<void> {
   });
   await insertServer.stop();
 
+  // (d) issue 3: redemptions over two API processes sharing the database, against the insert baseline
+  const [apiA, apiB] = [await start('api'), await start('api')];
+  const redeem = await benchRedeem({
+    bases: [`http://127.0.0.1:${apiA.port}`, `http://127.0.0.1:${apiB.port}`], databaseUrl, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, log,
+  });
+  await Promise.all([apiA.stop(), apiB.stop()]);
+  if (redeem.other > 0) {
+    log(`redeem: FAILED: ${redeem.other} answers other than 201`);
+    failures++;
+  }
+  figure('redeem_rps', Math.round(redeem.rps), 'req/s');
+  figure('redeem_p99_ms', round(redeem.p99, 2), 'ms');
+  figure('insert_baseline_rps', Math.round(insert.requests.average), 'req/s');
+  const redeemRatio = redeem.rps / insert.requests.average;
+  figure('redeem_vs_insert_ratio', round(redeemRatio, 3), 'ratio');
+  figure('ledger_discrepancy_minutes', redeem.discrepancyMinutes, 'minutes');
+
   const ratio = quote.requests.average / bare.requests.average;
   figure('quote_vs_bare_ratio', round(ratio, 3), 'ratio');
   figure('quote_vs_insert_ratio', round(quote.requests.average / insert.requests.average, 3), 'ratio');
@@ -425,6 +443,8 @@ async function main(): Promise<void> {
   const verdict = (ok: boolean) => (failures ? 'not judged (the run had errors)' : ok ? 'met' : 'NOT met');
   process.stdout.write(`# target quote_vs_bare_ratio >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)} (${round(ratio, 3)})\n`);
   process.stdout.write(`# target quote_p99_ms < ${TARGET_P99_MS}: ${verdict(quote.latency.p99 < TARGET_P99_MS)} (${quote.latency.p99})\n`);
+  process.stdout.write(`# target redeem_vs_insert_ratio >= 0.3: ${verdict(redeemRatio >= 0.3)} (${round(redeemRatio, 3)})\n`);
+  process.stdout.write(`# target ledger_discrepancy_minutes = 0: ${verdict(redeem.discrepancyMinutes === 0)} (${redeem.discrepancyMinutes})\n`);
   await cleanup();
   // Other work on these 2 cores skews every figure: say how busy the machine was (1-minute load).
   const load = `load ${round(loadBefore, 2)} before, ${round(loadavg()[0] ?? 0, 2)} after`;
