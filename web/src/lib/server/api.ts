@@ -23,6 +23,29 @@ function isApiError(value: unknown): value is ApiError {
   return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'string';
 }
 
+/** The path with a query string; undefined values are left out. */
+export function withQuery(path: string, query: Record<string, string | number | boolean | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
+}
+
+/**
+ * A call whose answer is not JSON (a PDF): the API's response as it is, or null when the API
+ * could not be reached.
+ */
+export async function callApiRaw(baseUrl: string, request: Omit<ApiRequest, 'body'>): Promise<Response | null> {
+  const headers: Record<string, string> = { 'accept-language': request.locale, ...request.headers };
+  if (request.token) headers.authorization = `Bearer ${request.token}`;
+  try {
+    return await fetch(new URL(request.path, baseUrl), { method: request.method, headers, signal: AbortSignal.timeout(API_TIMEOUT_MS) });
+  } catch (cause) {
+    console.error(`API ${request.method} ${request.path} failed:`, cause);
+    return null;
+  }
+}
+
 export async function callApi<T>(baseUrl: string, request: ApiRequest): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': request.locale, ...request.headers };
   if (request.token) headers.authorization = `Bearer ${request.token}`;

@@ -1,7 +1,7 @@
 import type { Cookies } from '@sveltejs/kit';
 import type { Locale } from '@buurtservice/shared';
 import type { ApiResult, Session } from '$lib/api/types';
-import { callApi, type HttpMethod } from './api';
+import { callApi, callApiRaw, type HttpMethod } from './api';
 import { COOKIE_ACCESS, COOKIE_DEVICE, COOKIE_REFRESH, clearSession, refreshSession, storeSession } from './session';
 
 export interface RequestOptions {
@@ -61,6 +61,27 @@ export class ApiClient {
 
   patch<T>(path: string, body: unknown): Promise<ApiResult<T>> {
     return this.request<T>('PATCH', path, { body });
+  }
+
+  put<T>(path: string, body: unknown, options?: RequestOptions): Promise<ApiResult<T>> {
+    return this.request<T>('PUT', path, { ...options, body });
+  }
+
+  /**
+   * A GET whose answer is a file (a PDF): the API's response to pass on to the browser, or null
+   * when the API could not be reached. Refreshes an expired token like `request`.
+   */
+  async download(path: string): Promise<Response | null> {
+    const headers = { ...this.#forwarded };
+    if (this.#access === null && this.#refresh !== null) await this.refresh();
+    const send = () => callApiRaw(this.#baseUrl, { method: 'GET', path, headers, token: this.#access, locale: this.#locale() });
+    const first = await send();
+    if (first?.status === 401 && this.#access !== null && this.#refresh !== null) {
+      await first.body?.cancel();
+      this.#access = null;
+      if ((await this.refresh()) === 'refreshed') return send();
+    }
+    return first;
   }
 
   async request<T>(method: HttpMethod, path: string, options: RequestOptions & { body?: unknown } = {}): Promise<ApiResult<T>> {

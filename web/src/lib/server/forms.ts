@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ERRORS, errorMessage, type Locale } from '@buurtservice/shared';
 import type { ApiError } from '$lib/api/types';
 
@@ -36,4 +37,58 @@ export function fieldErrorsOf<F extends string>(error: ApiError, fields: readonl
 /** A status for `fail()`: the API's own 4xx, or 503 when the API failed. */
 export function failStatus(status: number): number {
   return status >= 400 && status < 500 ? status : 503;
+}
+
+/**
+ * A fresh Idempotency-Key for one rendering of a form that moves money. The form carries it in a
+ * hidden input, so a double click or a retry of the same submission moves the money once.
+ */
+export function newIdempotencyKey(): string {
+  return `web-${randomUUID()}`;
+}
+
+const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,200}$/;
+
+/** The form's Idempotency-Key, or a fresh one when it is missing or malformed (a hand-made post). */
+export function idempotencyKeyOf(form: FormData, name = 'idempotencyKey'): string {
+  const value = text(form, name);
+  return IDEMPOTENCY_KEY_PATTERN.test(value) ? value : newIdempotencyKey();
+}
+
+/** The header that makes a money movement safe to retry. */
+export function idempotencyHeader(key: string): { headers: Record<string, string> } {
+  return { headers: { 'idempotency-key': key } };
+}
+
+/** A whole number typed in a form ("5", " 12 "), within [min, max]; null otherwise. */
+export function wholeNumber(value: string, min: number, max: number): number | null {
+  if (!/^[0-9]{1,6}$/.test(value)) return null;
+  const n = Number(value);
+  return n >= min && n <= max ? n : null;
+}
+
+/**
+ * A date typed as YYYY-MM-DD (the date picker) or D-M-YYYY / D/M/YYYY (typed by hand), as
+ * YYYY-MM-DD; null when it is no real date.
+ */
+export function isoDateOf(value: string): string | null {
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+  const dutch = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(value);
+  const parts = iso ? { y: iso[1], m: iso[2], d: iso[3] } : dutch ? { y: dutch[3], m: dutch[2], d: dutch[1] } : null;
+  if (!parts?.y || !parts.m || !parts.d) return null;
+  const date = `${parts.y}-${parts.m.padStart(2, '0')}-${parts.d.padStart(2, '0')}`;
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date ? date : null;
+}
+
+/** True when the request came from an enhanced form (`use:enhance`), i.e. JavaScript runs. */
+export function isEnhanced(request: Request): boolean {
+  return request.headers.get('x-sveltekit-action') === 'true';
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An id as the API makes them; anything else is "not found" before it reaches the API. */
+export function isUuid(value: string | null | undefined): value is string {
+  return typeof value === 'string' && UUID_PATTERN.test(value);
 }

@@ -11,9 +11,34 @@ export interface Card {
 
 /** What each role can do, in the order they most often need it. */
 export const CARDS_BY_ROLE: Record<Role, readonly Card[]> = {
-  resident: [{ key: 'services', href: '/diensten' }, { key: 'book' }, { key: 'bookings' }, { key: 'wallet' }, { key: 'cityPass' }],
-  organisation_member: [{ key: 'services', href: '/diensten' }, { key: 'orgBookings' }, { key: 'orgHours' }, { key: 'invoices' }],
-  dispatcher: [{ key: 'dispatchBoard' }, { key: 'households' }, { key: 'sellCheques' }, { key: 'verifyPass' }, { key: 'services', href: '/diensten' }],
+  resident: [
+    { key: 'services', href: '/diensten' },
+    { key: 'book' },
+    { key: 'bookings' },
+    { key: 'wallet', href: '/portemonnee' },
+    { key: 'cityPass', href: '/stadspas' },
+  ],
+  organisation_member: [
+    { key: 'services', href: '/diensten' },
+    { key: 'orgBookings' },
+    { key: 'orgWallet', href: '/portemonnee' },
+    { key: 'orgHours', href: '/organisatie/bestellen' },
+    { key: 'invoices', href: '/organisatie/facturen' },
+  ],
+  dispatcher: [
+    { key: 'dispatchBoard' },
+    { key: 'households', href: '/balie' },
+    { key: 'sellCheques', href: '/balie' },
+    { key: 'verifyPass', href: '/balie' },
+    { key: 'services', href: '/diensten' },
+  ],
   worker: [{ key: 'myJobs' }, { key: 'logHours' }, { key: 'progress' }, { key: 'services', href: '/diensten' }],
-  programme_admin: [{ key: 'manageServices' }, { key: 'manageUsers' }, { key: 'figures' }, { key: 'services', href: '/diensten' }],
+  programme_admin: [
+    { key: 'adminInvoices', href: '/beheer/facturen' },
+    { key: 'counter', href: '/balie' },
+    { key: 'manageServices' },
+    { key: 'manageUsers' },
+    { key: 'figures' },
+    { key: 'services', href: '/diensten' },
+  ],
 };
