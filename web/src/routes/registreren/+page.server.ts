@@ -1,7 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { errorMessage, normalisePostcode } from '@buurtservice/shared';
+import { errorMessage } from '@buurtservice/shared';
 import type { Session } from '$lib/api/types';
 import { dictionary } from '$lib/i18n';
+import { readAddress } from '$lib/server/address';
 import { EMAIL_PATTERN, failStatus, fieldErrorsOf, raw, text } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,8 +21,6 @@ interface Failure {
 function invalid(status: number, failure: Failure) {
   return fail(status, failure);
 }
-
-const PHONE_PATTERN = /^\+?[0-9][0-9 ()-]{5,19}$/;
 
 export const load: PageServerLoad = ({ locals }) => {
   if (locals.user) redirect(303, '/home');
@@ -42,45 +41,24 @@ export const actions: Actions = {
     const form = await request.formData();
     const locale = locals.locale;
     const t = dictionary(locale).register.errors;
-    const values: Values = {
-      email: text(form, 'email'),
-      displayName: text(form, 'displayName'),
-      phone: text(form, 'phone'),
-      street: text(form, 'street'),
-      houseNumber: text(form, 'houseNumber'),
-      houseNumberSuffix: text(form, 'houseNumberSuffix'),
-      postcode: text(form, 'postcode'),
-      city: text(form, 'city'),
-    };
+    const address = readAddress(form, locale, t);
+    const values: Values = { email: text(form, 'email'), displayName: text(form, 'displayName'), ...address.values };
     const password = raw(form, 'password');
 
-    const errors: Partial<Record<Field, string>> = {};
+    const errors: Partial<Record<Field, string>> = { ...address.errors };
     if (!values.email) errors.email = t.emailRequired;
     else if (!EMAIL_PATTERN.test(values.email)) errors.email = t.emailInvalid;
     if (password.length < 8) errors.password = errorMessage('password_too_short', locale);
     else if (password.length > 128) errors.password = errorMessage('password_too_long', locale);
     if (!values.displayName) errors.displayName = t.nameRequired;
-    if (values.phone && !PHONE_PATTERN.test(values.phone)) errors.phone = t.phoneInvalid;
-    if (!values.street) errors.street = t.streetRequired;
-    const houseNumber = /^[0-9]{1,5}$/.test(values.houseNumber) ? Number(values.houseNumber) : 0;
-    if (houseNumber < 1) errors.houseNumber = t.houseNumberInvalid;
-    if (values.houseNumberSuffix.length > 10) errors.houseNumberSuffix = t.houseNumberSuffixInvalid;
-    const postcode = normalisePostcode(values.postcode);
-    if (!postcode) errors.postcode = errorMessage('postcode_invalid', locale);
-    if (!values.city) errors.city = t.cityRequired;
 
-    if (Object.keys(errors).length > 0 || !postcode) return invalid(400, { values, errors });
+    if (Object.keys(errors).length > 0 || !address.body) return invalid(400, { values, errors });
 
     const result = await locals.api.post<Session>('/auth/register', {
       email: values.email,
       password,
       displayName: values.displayName,
-      ...(values.phone ? { phone: values.phone } : {}),
-      street: values.street,
-      houseNumber,
-      ...(values.houseNumberSuffix ? { houseNumberSuffix: values.houseNumberSuffix } : {}),
-      postcode,
-      city: values.city,
+      ...address.body,
       locale,
     }, { anonymous: true });
 

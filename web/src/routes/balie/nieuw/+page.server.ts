@@ -1,8 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { errorMessage, normalisePostcode, STAFF_ROLES } from '@buurtservice/shared';
+import { errorMessage, STAFF_ROLES } from '@buurtservice/shared';
 import type { Household } from '$lib/api/types';
 import { dictionary } from '$lib/i18n';
 import { requireRole } from '$lib/server/auth';
+import { readAddress } from '$lib/server/address';
 import { EMAIL_PATTERN, failStatus, raw, text } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,8 +19,6 @@ interface Failure {
 function invalid(status: number, failure: Failure) {
   return fail(status, failure);
 }
-
-const PHONE_PATTERN = /^\+?[0-9][0-9 ()-]{5,19}$/;
 
 /** Which field an API error (code, or the JSON pointer of a validation error) belongs to. */
 const FIELD_OF_CODE: Record<string, Field> = {
@@ -48,44 +47,22 @@ export const actions: Actions = {
     const t = dict.newHousehold.errors;
     const r = dict.register.errors;
     const form = await request.formData();
-    const values: Values = {
-      name: text(form, 'name'),
-      displayName: text(form, 'displayName'),
-      phone: text(form, 'phone'),
-      street: text(form, 'street'),
-      houseNumber: text(form, 'houseNumber'),
-      houseNumberSuffix: text(form, 'houseNumberSuffix'),
-      postcode: text(form, 'postcode'),
-      city: text(form, 'city'),
-      email: text(form, 'email'),
-    };
+    const address = readAddress(form, locale, { ...t, phoneInvalid: r.phoneInvalid, houseNumberSuffixInvalid: r.houseNumberSuffixInvalid });
+    const values: Values = { name: text(form, 'name'), displayName: text(form, 'displayName'), email: text(form, 'email'), ...address.values };
     const password = raw(form, 'password');
 
-    const errors: Partial<Record<Field, string>> = {};
+    const errors: Partial<Record<Field, string>> = { ...address.errors };
     if (!values.name) errors.name = t.nameRequired;
     if (!values.displayName) errors.displayName = t.contactRequired;
-    if (values.phone && !PHONE_PATTERN.test(values.phone)) errors.phone = r.phoneInvalid;
-    if (!values.street) errors.street = t.streetRequired;
-    const houseNumber = /^[0-9]{1,5}$/.test(values.houseNumber) ? Number(values.houseNumber) : 0;
-    if (houseNumber < 1) errors.houseNumber = t.houseNumberInvalid;
-    if (values.houseNumberSuffix.length > 10) errors.houseNumberSuffix = r.houseNumberSuffixInvalid;
-    const postcode = normalisePostcode(values.postcode);
-    if (!postcode) errors.postcode = errorMessage('postcode_invalid', locale);
-    if (!values.city) errors.city = t.cityRequired;
     if (values.email && !EMAIL_PATTERN.test(values.email)) errors.email = r.emailInvalid;
     if (values.email && !password) errors.password = t.passwordRequired;
     if (!values.email && password) errors.email = t.emailRequired;
     if (password && password.length < 8) errors.password = errorMessage('password_too_short', locale);
-    if (Object.keys(errors).length > 0 || !postcode) return invalid(400, { values, errors });
+    if (Object.keys(errors).length > 0 || !address.body) return invalid(400, { values, errors });
 
     const result = await locals.api.post<Household>('/households', {
       name: values.name,
-      ...(values.phone ? { phone: values.phone } : {}),
-      street: values.street,
-      houseNumber,
-      ...(values.houseNumberSuffix ? { houseNumberSuffix: values.houseNumberSuffix } : {}),
-      postcode,
-      city: values.city,
+      ...address.body,
       contact: { displayName: values.displayName, ...(values.email ? { email: values.email, password } : {}) },
     });
     if (!result.ok) {
