@@ -4,6 +4,8 @@
 import { pnpm, run } from './run.js';
 
 run(process.execPath, ['--import', 'tsx', 'scripts/ensure-chromium.ts']);
+// The web's unit tests read the tsconfig that SvelteKit generates.
+pnpm(['--filter', '@buurtservice/web', 'exec', 'svelte-kit', 'sync']);
 pnpm(['exec', 'vitest', 'run']);
 pnpm(['--filter', '@buurtservice/web', 'build']);
 pnpm(['--filter', '@buurtservice/tests', 'browser']);

