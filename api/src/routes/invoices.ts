@@ -60,8 +60,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { cheques } = request.body;
     return idempotent(db, request, reply, caller, async (tx) => {
       const terms = await purchaseTerms(tx, caller.programmeId, { organisationId: org.id }, cheques);
-      const programme = await programmes.getProgramme(tx, caller.programmeId);
-      const settings = resolveSettings(programme.settings);
+      const { programme, settings } = terms;
       const net = cheques * terms.centsPerHour;
       const vat = vatCents(net, settings.vatRatePercent);
       const today = amsterdamDate();

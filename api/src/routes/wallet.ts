@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { audit, cityPasses, counter, programmes, wallet } from '@buurtservice/db';
+import { audit, cityPasses, counter, wallet } from '@buurtservice/db';
 import { amsterdamDate, STAFF_ROLES } from '@buurtservice/shared';
 import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
@@ -122,8 +122,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { cheques, paymentMethod } = request.body;
     return idempotent(db, request, reply, caller, async (tx, ledgerKey) => {
       const terms = await purchaseTerms(tx, caller.programmeId, owner, cheques);
-      const programme = await programmes.getProgramme(tx, caller.programmeId);
-      const receiptNumber = await counter.nextReceiptNumber(tx, caller.programmeId, receiptPrefix(programme.slug), Number(amsterdamDate().slice(0, 4)));
+      const receiptNumber = await counter.nextReceiptNumber(tx, caller.programmeId, receiptPrefix(terms.programme.slug), Number(amsterdamDate().slice(0, 4)));
       const bought = await wallet.buyCheques(tx, {
         programmeId: caller.programmeId, owner, cheques, source: 'counter', category: terms.category, centsPerHour: terms.centsPerHour,
         expiresAt: terms.expiresAt, reference: receiptNumber, idempotencyKey: ledgerKey, actorUserId: caller.userId,

@@ -3,6 +3,9 @@ import { catalogue, cityPasses, programmes, wallet, type Executor } from '@buurt
 import { appError } from '../errors.js';
 
 export interface PurchaseTerms {
+  /** The programme row the terms were read from (its name and settings serve receipts and invoices too). */
+  programme: Awaited<ReturnType<typeof programmes.getProgramme>>;
+  settings: ReturnType<typeof resolveSettings>;
   category: CustomerCategory;
   centsPerHour: number;
   expiresAt: Date | null;
@@ -30,7 +33,7 @@ export async function purchaseTerms(db: Executor, programmeId: string, owner: wa
   }
   const tariff = tariffInForce((await catalogue.listTariffs(db, programmeId)).map((t) => ({ category: t.category, centsPerWorkerHour: t.cents_per_worker_hour, validFrom: t.valid_from })), category, today);
   if (!tariff) throw appError('tariff_missing');
-  return { category, centsPerHour: tariff.centsPerWorkerHour, expiresAt: chequeExpiresAt(settings, now) };
+  return { programme, settings, category, centsPerHour: tariff.centsPerWorkerHour, expiresAt: chequeExpiresAt(settings, now) };
 }
 
 /** 'breda-noordoost' → 'BN': the prefix of a programme's receipt numbers. */
