@@ -1,7 +1,11 @@
 /** English. Typed as the Dutch `Dictionary`, so a missing or extra key is a type error. */
 import type { Dictionary } from './nl';
+import { bookingEn } from './booking-en';
+import { dispatchEn } from './dispatch-en';
 
 export const en: Dictionary = {
+  booking: bookingEn,
+  dispatch: dispatchEn,
   appName: 'Buurtservice',
   titleSuffix: 'Buurtservice',
   errorTitlePrefix: 'Error',

@@ -4,8 +4,12 @@
  */
 import type { CustomerCategory, Role } from '@buurtservice/shared';
 import type { LotSource, TransactionKind } from '../api/types';
+import { bookingNl } from './booking-nl';
+import { dispatchNl } from './dispatch-nl';
 
 export const nl = {
+  booking: bookingNl,
+  dispatch: dispatchNl,
   appName: 'Buurtservice',
   titleSuffix: 'Buurtservice',
   errorTitlePrefix: 'Fout',

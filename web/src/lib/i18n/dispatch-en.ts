@@ -1,0 +1,4 @@
+import type { Dictionary } from './nl';
+
+export const dispatchEn: Dictionary['dispatch'] = {
+};
