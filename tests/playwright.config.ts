@@ -7,8 +7,9 @@ import { defineConfig, devices } from '@playwright/test';
  *
  * BASE_URL=http://localhost:5173 runs the tests against an app you started yourself.
  */
-const WEB_PORT = 3100;
-const API_PORT = 3101;
+// BROWSER_WEB_PORT / BROWSER_API_PORT: to run two suites side by side on one machine.
+const WEB_PORT = Number(process.env.BROWSER_WEB_PORT ?? 3100);
+const API_PORT = Number(process.env.BROWSER_API_PORT ?? 3101);
 const externalBaseUrl = process.env.BASE_URL;
 const baseURL = externalBaseUrl ?? `http://localhost:${WEB_PORT}`;
 
