@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import {
-  createApiDatabase, createDatabase, DEMO_LOGINS, DEMO_PASSWORD, dropDatabase, ensureDatabase, migrateToLatest, openDatabaseServer, repoRoot, seedDemo, withDatabase,
+  createApiDatabase, createDatabase, DEMO_LOGINS, DEMO_PASSWORD, dropDatabase, ensureDatabase, migrateToLatest, openDatabaseServer, repoRoot, seedDemo, seedDemoBookings, withDatabase,
 } from '@buurtservice/db';
 import { buildApp, hashPassword, loadConfig, startJobs } from '@buurtservice/api';
 
@@ -50,7 +50,9 @@ function demoJwtSecret(): string | undefined {
 const server = await openServer();
 const owner = createDatabase({ url: server.url, poolSize: 1 });
 await migrateToLatest(owner);
-await seedDemo(owner, hashPassword);
+// A fresh demo gets jobs for the coming week too, so the dispatcher's board has work to plan.
+// Not with --ephemeral (the browser tests): their pages start from the demo data alone.
+if ((await seedDemo(owner, hashPassword)) && !args.ephemeral) await seedDemoBookings(owner);
 await owner.destroy();
 const db = await createApiDatabase(server.url);
 const config = { ...loadConfig({ ...process.env, JWT_SECRET: demoJwtSecret() }), port: apiPort, host: '127.0.0.1' };

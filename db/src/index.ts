@@ -12,6 +12,7 @@ export * as organisations from './repositories/organisations.js';
 export * as catalogue from './repositories/catalogue.js';
 export { audit } from './repositories/audit.js';
 export { seedDemo, DEMO_PASSWORD, DEMO_LOGINS } from './seed/demo.js';
+export { seedDemoBookings } from './seed/demo-bookings.js';
 export * as wallet from './wallet/index.js';
 export * as counter from './repositories/counter.js';
 export * as cityPasses from './repositories/city-passes.js';

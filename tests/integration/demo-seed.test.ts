@@ -1,0 +1,29 @@
+// The demo jobs the quick start adds for the coming week: every one holds its minutes and waits
+// to be planned, so the dispatcher's board (and auto-plan) has work on a fresh start.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { seedDemoBookings, wallet } from '@buurtservice/db';
+import { createTestContext, type TestContext } from '../support/context.js';
+
+let ctx: TestContext;
+beforeAll(async () => { ctx = await createTestContext(); });
+afterAll(async () => { await ctx?.close(); });
+
+it('adds jobs for next week, each ready to plan with its minutes held', async () => {
+  const now = new Date('2026-11-22T12:00:00+01:00');
+  const count = await seedDemoBookings(ctx.ownerDb, now);
+  const rows = await ctx.ownerDb.selectFrom('bookings').select(['id', 'state', 'starts_at', 'window_start', 'window_end', 'workers_needed', 'duration_minutes']).execute();
+  expect(rows).toHaveLength(count);
+  expect(count).toBeGreaterThanOrEqual(5);
+  for (const b of rows) {
+    expect(b.state).toBe('ready_to_plan');
+    // next week: Monday 23 November 2026 to Sunday 29 November, Amsterdam
+    if (b.starts_at) {
+      expect(b.starts_at.getTime()).toBeGreaterThanOrEqual(new Date('2026-11-23T00:00:00+01:00').getTime());
+      expect(b.starts_at.getTime()).toBeLessThan(new Date('2026-11-30T00:00:00+01:00').getTime());
+    } else {
+      expect(b.window_start).toBe('2026-11-23');
+    }
+    const hold = await ctx.ownerDb.selectFrom('ledger_accounts').select('id').where('kind', '=', 'hold').where('booking_id', '=', b.id).executeTakeFirstOrThrow();
+    expect(await ctx.ownerDb.transaction().execute((tx) => wallet.accountBalance(tx, hold.id))).toBe(b.workers_needed * b.duration_minutes);
+  }
+});
