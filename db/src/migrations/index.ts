@@ -7,6 +7,7 @@ import * as invoices from './2026-11-22T1900_invoices.js';
 import * as onlinePayments from './2026-11-22T2000_online_payments.js';
 import * as outbox from './2026-11-22T2100_outbox.js';
 import * as bookings from './2026-11-22T2200_bookings.js';
+import * as ledgerFunctions from './2026-11-22T2500_ledger_functions.js';
 
 /**
  * Every migration, by name. Names carry a sortable date prefix and the Migrator runs them in
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T2000_online_payments': onlinePayments,
   '2026-11-22T2100_outbox': outbox,
   '2026-11-22T2200_bookings': bookings,
+  '2026-11-22T2500_ledger_functions': ledgerFunctions,
 };

@@ -135,21 +135,19 @@ export type HoldResult =
  */
 export async function holdForBooking(tx: Tx, h: HoldRequest): Promise<HoldResult> {
   if (!Number.isSafeInteger(h.minutes) || h.minutes <= 0) throw new RangeError('minutes must be a positive integer');
-  try {
-    return await withSavepoint(tx, async () => {
-      const transactionId = await claimTransaction(tx, { programmeId: h.programmeId, kind: 'hold', idempotencyKey: h.idempotencyKey, bookingId: h.bookingId, actorUserId: h.actorUserId ?? null });
-      if (!transactionId) return replayOf(tx, h.programmeId, h.idempotencyKey);
-      const wallet = await walletAccount(tx, h.programmeId, h.owner);
-      const hold = await holdAccount(tx, h.programmeId, h.owner, h.bookingId);
-      const lots = await lockedLots(tx, wallet);
-      const { parts, short } = takeFromLots(lots, h.minutes);
-      if (short > 0) throw new InsufficientBalanceError(h.minutes, h.minutes - short);
-      await postMovements(tx, h.programmeId, transactionId, parts.map((x) => ({ from: wallet, to: hold, lotId: x.lotId, minutes: x.minutes, centsPerHour: x.centsPerHour })));
-      return { replayed: false as const, status: 'held' as const, transactionId, minutes: h.minutes };
-    });
-  } catch (err) {
-    if (err instanceof InsufficientBalanceError) return { replayed: false, status: 'insufficient', availableMinutes: err.availableMinutes };
-    throw err;
+  // One call: the function ledger_hold_for_booking (migration ledger_functions) does what the
+  // other operations here do step by step; a short wallet claims nothing.
+  const r = await sql<{ status: 'held' | 'insufficient' | 'replayed'; transaction_id: string | null; available_minutes: number | null }>`
+    select * from ledger_hold_for_booking(${h.programmeId}, ${h.owner.householdId ?? null}, ${h.owner.organisationId ?? null}, ${h.bookingId},
+      ${h.minutes}::integer, ${h.idempotencyKey}, ${h.actorUserId ?? null})`.execute(tx);
+  const row = r.rows[0]!;
+  switch (row.status) {
+    case 'held':
+      return { replayed: false, status: 'held', transactionId: row.transaction_id!, minutes: h.minutes };
+    case 'insufficient':
+      return { replayed: false, status: 'insufficient', availableMinutes: row.available_minutes ?? 0 };
+    case 'replayed':
+      return replayed(row.transaction_id!);
   }
 }
 
@@ -309,14 +307,17 @@ export async function expireLots(tx: Tx, e: { programmeId: string; now: Date; ru
  */
 export async function redeemFromWallet(tx: Tx, r: { programmeId: string; owner: Owner; minutes: number; idempotencyKey: string; memo?: string | null; actorUserId?: string | null }): Promise<{ replayed: false; transactionId: string; minutes: number; cents: number } | Replayed> {
   if (!Number.isSafeInteger(r.minutes) || r.minutes <= 0) throw new RangeError('minutes must be a positive integer');
-  return withSavepoint(tx, async () => {
-    const transactionId = await claimTransaction(tx, { programmeId: r.programmeId, kind: 'redeem', idempotencyKey: r.idempotencyKey, actorUserId: r.actorUserId ?? null, memo: r.memo ?? null });
-    if (!transactionId) return replayOf(tx, r.programmeId, r.idempotencyKey);
-    const wallet = await walletAccount(tx, r.programmeId, r.owner);
-    const { parts, short } = takeFromLots(await lockedLots(tx, wallet), r.minutes);
-    if (short > 0) throw new InsufficientBalanceError(r.minutes, r.minutes - short);
-    const redeemed = await systemAccount(tx, r.programmeId, 'redeemed');
-    await postMovements(tx, r.programmeId, transactionId, parts.map((x) => ({ from: wallet, to: redeemed, lotId: x.lotId, minutes: x.minutes, centsPerHour: x.centsPerHour })));
-    return { replayed: false as const, transactionId, minutes: r.minutes, cents: parts.reduce((s, x) => s + priceOfWorkerMinutes(x.minutes, x.centsPerHour), 0) };
-  });
+  // One call (migration ledger_functions); a short wallet claims nothing.
+  const res = await sql<{ status: 'redeemed' | 'insufficient' | 'replayed'; transaction_id: string | null; available_minutes: number | null; cents: string | null }>`
+    select * from ledger_redeem_from_wallet(${r.programmeId}, ${r.owner.householdId ?? null}, ${r.owner.organisationId ?? null},
+      ${r.minutes}::integer, ${r.idempotencyKey}, ${r.memo ?? null}, ${r.actorUserId ?? null})`.execute(tx);
+  const row = res.rows[0]!;
+  switch (row.status) {
+    case 'redeemed':
+      return { replayed: false, transactionId: row.transaction_id!, minutes: r.minutes, cents: Number(row.cents) };
+    case 'insufficient':
+      throw new InsufficientBalanceError(r.minutes, row.available_minutes ?? 0);
+    case 'replayed':
+      return replayed(row.transaction_id!);
+  }
 }
