@@ -60,6 +60,18 @@ describe('buying cheques online', () => {
     expect(stripeFake.requests.at(-1)?.idempotencyKey).toBe(`checkout:${payment.id}`);
   });
 
+  it('is not offered to organisations: they order on invoice, with VAT', async () => {
+    const member = await ctx.login('organisatie@example.nl');
+    const options = (await ctx.app.inject({ method: 'GET', url: '/payment-options', headers: bearer(member) })).json<{ online: boolean }>();
+    expect(options.online).toBe(false);
+    const residentOptions = (await ctx.app.inject({ method: 'GET', url: '/payment-options', headers: bearer(resident) })).json<{ online: boolean }>();
+    expect(residentOptions.online).toBe(true);
+    const organisation = await ctx.db.selectFrom('users').select('organisation_id').where('email', '=', 'organisatie@example.nl').executeTakeFirstOrThrow();
+    const res = await ctx.app.inject({ method: 'POST', url: `/organisations/${organisation.organisation_id!}/checkout`, headers: bearer(member), payload: { cheques: 5 } });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'route_not_found' });
+  });
+
   it('credits once when each event arrives five times, in shuffled order and all at once', async () => {
     const before = (await balance()).balanceMinutes;
     const payment = (await checkout(3)).json<Payment>();

@@ -8,7 +8,7 @@ import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { IdParams, Nullable, Obj, Uuid } from '../schemas/common.js';
-import { callerOf, householdFor, organisationFor } from '../scope.js';
+import { callerOf, householdFor } from '../scope.js';
 import { purchaseTerms } from '../services/purchase.js';
 import { creditFromSession, reconcilePendingPayments, StripeClients } from '../services/stripe.js';
 
@@ -45,7 +45,9 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const caller = callerOf(request);
     const [provider, programme] = await Promise.all([payments.providerFor(db, caller.programmeId), programmes.getProgramme(db, caller.programmeId)]);
-    return { online: Boolean(provider), servicePoint: resolveSettings(programme.settings).servicePointAddress };
+    // Organisations buy hours by order and invoice (with VAT, see invoices.ts), never online:
+    // a card payment would leave them without the invoice their bookkeeping needs.
+    return { online: Boolean(provider) && caller.role !== 'organisation_member', servicePoint: resolveSettings(programme.settings).servicePointAddress };
   });
 
   app.put('/programme/payment-settings', {
@@ -108,15 +110,6 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const caller = callerOf(request);
     const h = await householdFor(db, caller, request.params.householdId);
     return startCheckout(request, reply, caller, { householdId: h.id }, request.body.cheques);
-  });
-
-  app.post('/organisations/:organisationId/checkout', {
-    config: { access: ['organisation_member', ...STAFF_ROLES] },
-    schema: { tags: ['payments'], summary: 'Start buying cheques online for an organisation', security, params: IdParams('organisationId'), headers: IdempotencyHeaders, body: CheckoutBody, response: { 201: PaymentSchema } },
-  }, async (request, reply) => {
-    const caller = callerOf(request);
-    const o = await organisationFor(db, caller, request.params.organisationId);
-    return startCheckout(request, reply, caller, { organisationId: o.id }, request.body.cheques);
   });
 
   app.get('/payments/:paymentId', {

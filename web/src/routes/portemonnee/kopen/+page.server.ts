@@ -15,6 +15,8 @@ const DEFAULT_CHEQUES = '5';
 
 function ownerOrElse(me: Me, locale: App.Locals['locale']) {
   const owner = walletOwnerOf(me);
+  // Organisations order hours and pay by invoice (with VAT); they do not buy online.
+  if (owner?.kind === 'organisation') redirect(303, '/organisatie/bestellen');
   if (owner) return owner;
   if (isStaff(me.role)) redirect(303, '/balie');
   error(403, errorMessage('forbidden', locale));
