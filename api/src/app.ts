@@ -9,6 +9,7 @@ import type { ApiConfig } from './config.js';
 import { accessPlugin } from './plugins/access.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { CatalogueCache } from './services/catalogue-cache.js';
+import { StripeClients } from './services/stripe.js';
 import { healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/auth.js';
 import { meRoutes } from './routes/me.js';
@@ -26,6 +27,8 @@ declare module 'fastify' {
     db: Database;
     config: ApiConfig;
     catalogue: CatalogueCache;
+    /** Stripe clients per secret key; on the root instance, so the background jobs use them too. */
+    stripe: StripeClients;
   }
 }
 
@@ -78,6 +81,7 @@ export async function buildApp({ db, config, logger }: BuildOptions) {
   app.decorate('db', db);
   app.decorate('config', config);
   app.decorate('catalogue', new CatalogueCache(db, config.catalogueCacheSeconds * 1000));
+  app.decorate('stripe', new StripeClients(config));
 
   await app.register(errorsPlugin);
   // The headers @fastify/helmet sets by default (CSP aside: the API serves JSON and its docs page),

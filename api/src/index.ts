@@ -3,3 +3,4 @@ export { loadConfig, type ApiConfig } from './config.js';
 export { hashPassword } from './services/passwords.js';
 export { startJobs, JOBS } from './jobs/runner.js';
 export * as walletJobs from './jobs/wallet-jobs.js';
+export { reconcilePendingPayments } from './services/stripe.js';

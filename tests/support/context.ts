@@ -12,6 +12,8 @@ export interface TestContext {
   db: Database;
   /** The schema owner, for test set-up the API may not do (e.g. clearing the append-only ledger). */
   ownerDb: Database;
+  /** The test database's address (the owner's), e.g. for a second API process. */
+  url: string;
   /** Access token of a demo user. */
   login(email: string, password?: string): Promise<string>;
   close(): Promise<void>;
@@ -32,6 +34,7 @@ export async function createTestContext(overrides: Partial<ApiConfig> = {}, logg
     app,
     db,
     ownerDb,
+    url: withDatabase(serverUrl, name),
     async login(email, password = DEMO_PASSWORD) {
       const cached = tokens.get(email);
       if (cached && password === DEMO_PASSWORD) return cached;
