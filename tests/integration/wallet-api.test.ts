@@ -148,3 +148,44 @@ describe('the city pass', () => {
     expect(self.statusCode).toBe(403);
   });
 });
+
+describe('the counter and the history, later in the day', () => {
+  it('lists a household\'s counter sales newest first, with which ones the counter may still undo', async () => {
+    const dispatcher = await ctx.login('coordinator@example.nl');
+    const household = await ctx.db.selectFrom('households').select('id').where('name', '=', 'Mevr. De Vries').executeTakeFirstOrThrow();
+    const sell = (cheques: number) => ctx.app.inject({ method: 'POST', url: `/households/${household.id}/counter-sales`, headers: bearer(dispatcher), payload: { cheques, paymentMethod: 'cash' } });
+    const first = (await sell(2)).json<{ id: string }>();
+    const second = (await sell(3)).json<{ id: string }>();
+    expect((await ctx.app.inject({ method: 'POST', url: `/counter-sales/${first.id}/undo`, headers: bearer(dispatcher), payload: { reason: 'Verkeerd aantal' } })).statusCode).toBe(200);
+    const res = await ctx.app.inject({ method: 'GET', url: `/households/${household.id}/counter-sales`, headers: bearer(dispatcher) });
+    expect(res.statusCode).toBe(200);
+    const sales = res.json<{ sales: { id: string; cheques: number; canUndo: boolean; undoneAt: string | null }[] }>().sales;
+    expect(sales.slice(0, 2).map((s) => [s.id, s.cheques, s.canUndo, s.undoneAt !== null])).toEqual([[second.id, 3, true, false], [first.id, 2, false, true]]);
+    const resident = await ctx.login('bewoner@example.nl');
+    expect((await ctx.app.inject({ method: 'GET', url: `/households/${household.id}/counter-sales`, headers: bearer(resident) })).statusCode).toBe(403);
+  });
+
+  it('pages through the history with a cursor: no movement twice, none left out', async () => {
+    const dispatcher = await ctx.login('coordinator@example.nl');
+    const household = await ctx.db.selectFrom('households').select('id').where('name', '=', 'Fam. Yilmaz').executeTakeFirstOrThrow();
+    for (let i = 0; i < 7; i++) {
+      expect((await ctx.app.inject({ method: 'POST', url: `/households/${household.id}/counter-sales`, headers: bearer(dispatcher), payload: { cheques: 1, paymentMethod: 'pin' } })).statusCode).toBe(201);
+    }
+    const all = (await ctx.app.inject({ method: 'GET', url: `/households/${household.id}/wallet/history?limit=100`, headers: bearer(dispatcher) })).json<{ movements: { transactionId: string }[]; nextBefore: string | null }>();
+    expect(all.nextBefore).toBeNull();
+    expect(all.movements.length).toBeGreaterThanOrEqual(7);
+    const seen: string[] = [];
+    let before: string | null = null;
+    do {
+      const url: string = `/households/${household.id}/wallet/history?limit=3${before ? `&before=${encodeURIComponent(before)}` : ''}`;
+      const page = (await ctx.app.inject({ method: 'GET', url, headers: bearer(dispatcher) })).json<{ movements: { transactionId: string }[]; nextBefore: string | null }>();
+      expect(page.movements.length).toBeLessThanOrEqual(3);
+      seen.push(...page.movements.map((m) => m.transactionId));
+      before = page.nextBefore;
+    } while (before);
+    expect(seen).toEqual(all.movements.map((m) => m.transactionId));
+    const bad = await ctx.app.inject({ method: 'GET', url: `/households/${household.id}/wallet/history?before=gisteren`, headers: bearer(dispatcher) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'validation_failed' });
+  });
+});

@@ -29,7 +29,17 @@ const HistorySchema = Obj({
     transactionId: Uuid, kind: Type.String(), at: DateTime, bookingId: Nullable(Uuid), memo: Nullable(Type.String()),
     walletMinutes: Type.Integer(), heldMinutes: Type.Integer(), cents: Type.Integer(),
   })),
+  /** Pass as `before` for the page of older movements; null on the last page. */
+  nextBefore: Nullable(Type.String()),
 });
+
+// A page of history starts before the movement named by the cursor: "<ISO time>_<transaction id>".
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const HistoryQuery = Obj({
+  before: Type.Optional(Type.String({ pattern: CURSOR.source, description: 'nextBefore of the previous page' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+});
+
 
 const SaleSchema = Obj({
   id: Uuid,
@@ -46,6 +56,8 @@ const SaleSchema = Obj({
   undoneAt: Nullable(DateTime),
   undoReason: Nullable(Type.String()),
 });
+
+const SaleListSchema = Obj({ sales: Type.Array(Obj({ ...SaleSchema.properties, canUndo: Type.Boolean({ description: 'sold today and not undone: the counter may undo it (while no cheque is used)' }) })) });
 
 const CityPassSchema = Obj({ passNumber: Type.String(), expiresOn: IsoDate, verified: Type.Boolean(), verifiedAt: Nullable(DateTime), expiresSoon: Type.Boolean() });
 
@@ -64,9 +76,18 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const w = await wallet.walletSummary(db, programmeId, owner);
     return { ...w, lots: w.lots.map((l) => ({ ...l, purchasedAt: l.purchasedAt.toISOString(), expiresAt: l.expiresAt?.toISOString() ?? null })) };
   };
-  const history = async (programmeId: string, owner: wallet.Owner) => ({
-    movements: (await wallet.walletHistory(db, programmeId, owner)).map((m) => ({ ...m, at: m.at.toISOString() })),
-  });
+  const history = async (programmeId: string, owner: wallet.Owner, query: { before?: string; limit?: number }) => {
+    const limit = query.limit ?? 50;
+    const cursor = query.before ? CURSOR.exec(query.before) : null;
+    // one more than asked tells whether there is an older page
+    const rows = await wallet.walletHistory(db, programmeId, owner, { limit: limit + 1, ...(cursor ? { before: { at: new Date(cursor[1]!), transactionId: cursor[2]! } } : {}) });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      movements: page.map((m) => ({ ...m, at: m.at.toISOString() })),
+      nextBefore: rows.length > limit && last ? `${last.at.toISOString()}_${last.transactionId}` : null,
+    };
+  };
 
   app.get('/households/:householdId/wallet', {
     config: { access: ['resident', ...STAFF_ROLES] },
@@ -79,11 +100,11 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/households/:householdId/wallet/history', {
     config: { access: ['resident', ...STAFF_ROLES] },
-    schema: { tags: ['wallet'], summary: 'Every movement of the wallet, newest first', security, params: IdParams('householdId'), response: { 200: HistorySchema } },
+    schema: { tags: ['wallet'], summary: 'Every movement of the wallet, newest first, a page at a time', security, params: IdParams('householdId'), querystring: HistoryQuery, response: { 200: HistorySchema } },
   }, async (request) => {
     const caller = callerOf(request);
     const h = await householdFor(db, caller, request.params.householdId);
-    return history(caller.programmeId, { householdId: h.id });
+    return history(caller.programmeId, { householdId: h.id }, request.query);
   });
 
   app.get('/organisations/:organisationId/wallet', {
@@ -97,11 +118,11 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/organisations/:organisationId/wallet/history', {
     config: { access: ['organisation_member', ...STAFF_ROLES] },
-    schema: { tags: ['wallet'], summary: "Every movement of an organisation's wallet", security, params: IdParams('organisationId'), response: { 200: HistorySchema } },
+    schema: { tags: ['wallet'], summary: "Every movement of an organisation's wallet, newest first, a page at a time", security, params: IdParams('organisationId'), querystring: HistoryQuery, response: { 200: HistorySchema } },
   }, async (request) => {
     const caller = callerOf(request);
     const o = await organisationFor(db, caller, request.params.organisationId);
-    return history(caller.programmeId, { organisationId: o.id });
+    return history(caller.programmeId, { organisationId: o.id }, request.query);
   });
 
   app.post('/households/:householdId/counter-sales', {
@@ -120,7 +141,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const h = await householdFor(db, caller, request.params.householdId);
     const owner = { householdId: h.id };
     const { cheques, paymentMethod } = request.body;
-    return idempotent(db, request, reply, caller, async (tx, ledgerKey) => {
+    const sale = await idempotent(db, request, reply, caller, async (tx, ledgerKey) => {
       const terms = await purchaseTerms(tx, caller.programmeId, owner, cheques);
       const receiptNumber = await counter.nextReceiptNumber(tx, caller.programmeId, receiptPrefix(terms.programme.slug), Number(amsterdamDate().slice(0, 4)));
       const bought = await wallet.buyCheques(tx, {
@@ -135,6 +156,16 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await audit(tx, { programmeId: caller.programmeId, actorUserId: caller.userId, onBehalfOfHouseholdId: h.id, action: 'counter.sale', subjectType: 'counter_sale', subjectId: sale.id, details: { cheques, cents: sale.cents, paymentMethod } });
       return { status: 201, body: toSale({ ...sale, cents_per_hour: terms.centsPerHour, category: terms.category, expires_at: terms.expiresAt }) };
     });
+  });
+
+  app.get('/households/:householdId/counter-sales', {
+    config: { access: STAFF_ROLES },
+    schema: { tags: ['counter'], summary: "A household's last 20 counter sales, newest first (to undo a mistake made today)", security, params: IdParams('householdId'), response: { 200: SaleListSchema } },
+  }, async (request) => {
+    const caller = callerOf(request);
+    const h = await householdFor(db, caller, request.params.householdId);
+    const sales = await counter.listSales(db, caller.programmeId, h.id);
+    return { sales: sales.map((s) => ({ ...toSale(s), canUndo: s.same_day && s.undone_at === null })) };
   });
 
   app.get('/counter-sales/:saleId', {

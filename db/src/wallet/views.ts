@@ -74,7 +74,20 @@ export interface WalletMovement {
 }
 
 /** Every transaction that touched the owner's wallet or holds, newest first. */
-export async function walletHistory(db: Executor, programmeId: string, owner: Owner, limit = 100): Promise<WalletMovement[]> {
+/** Where the next page of a history starts: the last movement shown (its time and id). */
+export interface HistoryCursor {
+  at: Date;
+  transactionId: string;
+}
+
+/**
+ * Every movement of a wallet and its holds, newest first, `limit` at a time. Pass the cursor of
+ * the last movement shown to get the ones before it (keyset paging: a movement added meanwhile
+ * never shifts a page).
+ */
+export async function walletHistory(db: Executor, programmeId: string, owner: Owner, page: { limit?: number; before?: HistoryCursor } = {}): Promise<WalletMovement[]> {
+  const limit = page.limit ?? 100;
+  const before = page.before ? sql`and (t.created_at, t.id) < (${page.before.at}, ${page.before.transactionId}::uuid)` : sql``;
   const result = await sql<{
     id: string; kind: string; created_at: Date; booking_id: string | null; memo: string | null; wallet: number; held: number; cents: number;
   }>`
@@ -85,7 +98,7 @@ export async function walletHistory(db: Executor, programmeId: string, owner: Ow
     from ledger_transactions t
     join ledger_entries e on e.transaction_id = t.id
     join ledger_accounts a on a.id = e.account_id
-    where t.programme_id = ${programmeId} and a.kind in ('wallet', 'hold') and ${ownerFilter(owner)}
+    where t.programme_id = ${programmeId} and a.kind in ('wallet', 'hold') and ${ownerFilter(owner)} ${before}
     group by t.id
     order by t.created_at desc, t.id desc
     limit ${limit}`.execute(db);
