@@ -141,7 +141,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const h = await householdFor(db, caller, request.params.householdId);
     const owner = { householdId: h.id };
     const { cheques, paymentMethod } = request.body;
-    const sale = await idempotent(db, request, reply, caller, async (tx, ledgerKey) => {
+    return idempotent(db, request, reply, caller, async (tx, ledgerKey) => {
       const terms = await purchaseTerms(tx, caller.programmeId, owner, cheques);
       const receiptNumber = await counter.nextReceiptNumber(tx, caller.programmeId, receiptPrefix(terms.programme.slug), Number(amsterdamDate().slice(0, 4)));
       const bought = await wallet.buyCheques(tx, {
