@@ -19,5 +19,8 @@ export * as cityPasses from './repositories/city-passes.js';
 export * as invoices from './repositories/invoices.js';
 export * as payments from './repositories/payments.js';
 export * as outbox from './repositories/outbox.js';
+export * as notifications from './repositories/notifications.js';
 export * as workers from './repositories/workers.js';
 export * as bookings from './repositories/bookings.js';
+export * as planning from './repositories/planning.js';
+export * as series from './repositories/series.js';

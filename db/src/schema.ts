@@ -5,7 +5,7 @@
 
 import type { ColumnType } from "kysely";
 
-export type AbsenceKind = "leave" | "sick";
+export type AbsenceKind = "leave" | "other" | "sick";
 
 export type BookingAction = "assign" | "cancel" | "check_in" | "confirm_hours" | "dispute" | "finish" | "hold_placed" | "hold_short" | "payment_received" | "reschedule" | "resolve_dispute" | "settle" | "unassign";
 
@@ -44,6 +44,8 @@ export type LedgerAccountKind = "expired" | "hold" | "redeemed" | "refunded" | "
 export type Numeric = ColumnType<number, number | string, number | string>;
 
 export type OnlinePaymentStatus = "expired" | "failed" | "paid" | "pending";
+
+export type SeriesFrequency = "every_2_weeks" | "every_4_weeks" | "weekly";
 
 export type ServiceLocation = "customer_address" | "service_point";
 
@@ -104,6 +106,7 @@ export interface Bookings {
   id: Generated<string>;
   location_id: string | null;
   notes: Generated<string>;
+  occurrence_at: Timestamp | null;
   on_behalf: Generated<boolean>;
   organisation_id: string | null;
   place: BookingPlace;
@@ -116,6 +119,34 @@ export interface Bookings {
   updated_at: Generated<Timestamp>;
   window_end: string | null;
   window_start: string | null;
+  workers_needed: number;
+}
+
+export interface BookingSeries {
+  cents_per_worker_hour: number;
+  contact_phone: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  duration_minutes: number;
+  ended_at: Timestamp | null;
+  ended_by: string | null;
+  first_starts_at: Timestamp;
+  frequency: SeriesFrequency;
+  generated_until: Timestamp;
+  household_id: string | null;
+  id: Generated<string>;
+  local_start_time: string;
+  location_id: string | null;
+  notes: Generated<string>;
+  on_behalf: Generated<boolean>;
+  organisation_id: string | null;
+  place: BookingPlace;
+  programme_id: string;
+  rule: string;
+  service_id: string;
+  tariff_category: CustomerCategory;
+  until_date: string | null;
+  updated_at: Generated<Timestamp>;
   workers_needed: number;
 }
 
@@ -330,12 +361,16 @@ export interface Organisations {
 
 export interface Outbox {
   attempts: Generated<number>;
+  claim_token: string | null;
+  claimed_at: Timestamp | null;
   created_at: Generated<Timestamp>;
   dedupe_key: string;
+  given_up_at: Timestamp | null;
   household_id: string | null;
   id: Generated<string>;
   kind: string;
   last_error: string | null;
+  next_attempt_at: Generated<Timestamp>;
   organisation_id: string | null;
   payload: Generated<Json>;
   programme_id: string;
@@ -478,6 +513,7 @@ export interface DB {
   audit_log: AuditLog;
   booking_assignments: BookingAssignments;
   booking_events: BookingEvents;
+  booking_series: BookingSeries;
   bookings: Bookings;
   buurten: Buurten;
   cheque_lots: ChequeLots;

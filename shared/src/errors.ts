@@ -22,6 +22,11 @@ export const ERRORS = {
   password_too_short: { status: 400, nl: 'Kies een wachtwoord van minstens 8 tekens.', en: 'Choose a password of at least 8 characters.' },
   password_too_long: { status: 400, nl: 'Kies een wachtwoord van hoogstens 128 tekens.', en: 'Choose a password of at most 128 characters.' },
   password_common: { status: 400, nl: 'Dit wachtwoord is te bekend. Kies een ander wachtwoord.', en: 'This password is too common. Choose another one.' },
+  password_needs_email: {
+    status: 422,
+    nl: 'Een wachtwoord kan alleen samen met een e-mailadres. Vul ook het e-mailadres in, of laat het wachtwoord leeg.',
+    en: 'A password only works together with an email address. Enter the email address too, or leave the password empty.',
+  },
   postcode_invalid: { status: 400, nl: 'Vul een geldige postcode in, bijvoorbeeld 4823 AB.', en: 'Enter a valid Dutch postcode, for example 4823 AB.' },
   postcode_outside_area: {
     status: 422,
@@ -110,6 +115,13 @@ export const ERRORS = {
   availability_overlaps: { status: 422, nl: 'Deze tijden overlappen.', en: 'These times overlap.' },
   absence_overlaps: { status: 409, nl: 'Er is dan al een afwezigheid.', en: 'There is already an absence at that time.' },
   range_invalid: { status: 400, nl: 'Het einde moet na het begin liggen.', en: 'The end must be after the start.' },
+  start_in_past: { status: 422, nl: 'Kies een tijd in de toekomst.', en: 'Choose a time in the future.' },
+  change_too_late: {
+    status: 409,
+    nl: 'Verzetten kan niet meer zo kort voor de klus. Bel ons als het echt nodig is.',
+    en: 'It is too close to the job to change it. Please call us if you really need to.',
+  },
+  fee_waiver_needs_reason: { status: 422, nl: 'Schrijf op waarom er geen kosten worden gerekend.', en: 'Write down why no fee is charged.' },
   internal_error: { status: 500, nl: 'Er ging iets mis bij ons. Probeer het later opnieuw.', en: 'Something went wrong on our side. Please try again later.' },
   not_ready: { status: 503, nl: 'De dienst is even niet beschikbaar.', en: 'The service is briefly unavailable.' },
 } as const satisfies Record<string, { status: number; nl: string; en: string }>;

@@ -2,6 +2,8 @@
 export interface ProgrammeSettings {
   /** Hours before a job's start until which a customer reschedules or cancels for free. */
   freeCancellationHours: number;
+  /** Late cancellation (after the free hours): minutes charged per assigned worker, taken from the hold. */
+  lateCancellationFeeMinutesPerWorker: number;
   /** Months a cheque stays valid after purchase; null for no expiry. */
   chequeValidityMonths: number | null;
   minChequesPerOrder: number;
@@ -24,6 +26,7 @@ export interface ProgrammeSettings {
 
 export const DEFAULT_SETTINGS: ProgrammeSettings = {
   freeCancellationHours: 24,
+  lateCancellationFeeMinutesPerWorker: 60,
   chequeValidityMonths: 12,
   minChequesPerOrder: 1,
   maxChequesPerOrder: 100,

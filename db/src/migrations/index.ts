@@ -7,7 +7,11 @@ import * as invoices from './2026-11-22T1900_invoices.js';
 import * as onlinePayments from './2026-11-22T2000_online_payments.js';
 import * as outbox from './2026-11-22T2100_outbox.js';
 import * as bookings from './2026-11-22T2200_bookings.js';
+import * as bookingSeries from './2026-11-22T2300_booking_series.js';
+import * as outboxDelivery from './2026-11-22T2400_outbox_delivery.js';
+import * as absenceKindOther from './2026-11-22T2450_absence_kind_other.js';
 import * as ledgerFunctions from './2026-11-22T2500_ledger_functions.js';
+import * as workerEmailWithoutLogin from './2026-11-22T2550_worker_email_without_login.js';
 
 /**
  * Every migration, by name. Names carry a sortable date prefix and the Migrator runs them in
@@ -23,5 +27,9 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T2000_online_payments': onlinePayments,
   '2026-11-22T2100_outbox': outbox,
   '2026-11-22T2200_bookings': bookings,
+  '2026-11-22T2300_booking_series': bookingSeries,
+  '2026-11-22T2400_outbox_delivery': outboxDelivery,
+  '2026-11-22T2450_absence_kind_other': absenceKindOther,
   '2026-11-22T2500_ledger_functions': ledgerFunctions,
+  '2026-11-22T2550_worker_email_without_login': workerEmailWithoutLogin,
 };

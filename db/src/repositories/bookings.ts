@@ -6,6 +6,7 @@ import {
 import type { Executor, Tx } from '../database.js';
 import type { Bookings } from '../schema.js';
 import * as wallet from '../wallet/index.js';
+import * as notifications from './notifications.js';
 
 /**
  * Bookings: creating one together with its wallet hold, moving it through the lifecycle of
@@ -160,13 +161,16 @@ async function applyTransition(
 ): Promise<Transition> {
   const to = nextState(booking.state, action);
   await tx.updateTable('bookings').set({ state: to, updated_at: sql<Date>`now()` }).where('id', '=', booking.id).execute();
-  await tx
+  const event = await tx
     .insertInto('booking_events')
     .values({
       programme_id: booking.programme_id, booking_id: booking.id, from_state: booking.state, to_state: to, action,
       actor_user_id: by.actorUserId, reason: by.reason ?? null, details: JSON.stringify(by.details ?? {}),
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  // The messages this change causes, in the same transaction (see notifications.ts).
+  await notifications.onTransition(tx, { programmeId: booking.programme_id, bookingId: booking.id, action, eventId: event.id });
   return { bookingId: booking.id, action, from: booking.state, to };
 }
 
@@ -456,6 +460,7 @@ export async function assignWorker(tx: Tx, a: AssignRequest): Promise<AssignResu
   } catch (err) {
     throw assignmentError(err, a.workerId, booking.id);
   }
+  await notifications.workerAssigned(tx, { programmeId: a.programmeId, bookingId: booking.id, assignmentId, workerId: a.workerId });
   const transition = completes ? await applyTransition(tx, booking, 'assign', { actorUserId: a.actorUserId, details: { workerId: a.workerId } }) : null;
   return { assignmentId, workerId: a.workerId, startsAt, endsAt, leads, transition };
 }
@@ -478,6 +483,7 @@ export async function unassignWorker(tx: Tx, u: { programmeId: string; bookingId
     .returning('id')
     .executeTakeFirst();
   if (!released) throw new BookingRuleError('not_assigned');
+  await notifications.workerUnassigned(tx, { programmeId: u.programmeId, bookingId: booking.id, assignmentId: released.id, workerId: u.workerId });
   const transition = booking.state === 'scheduled'
     ? await applyTransition(tx, booking, 'unassign', { actorUserId: u.actorUserId, reason: u.reason ?? null, details: { workerId: u.workerId } })
     : null;
@@ -576,6 +582,7 @@ export async function cancelBooking(tx: Tx, c: CancelRequest): Promise<CancelRes
     reason: c.reason ?? null,
     details: { late, waived: Boolean(c.waiveFee) && late, feeMinutes, releasedMinutes, assignedWorkers: team.length },
   });
+  await notifications.bookingCancelled(tx, { programmeId: c.programmeId, bookingId: booking.id, workerIds: released.map((r) => r.worker_id), late, feeMinutes });
   return { transition, late, feeMinutes, releasedMinutes, releasedWorkerIds: released.map((r) => r.worker_id) };
 }
 
@@ -757,4 +764,127 @@ export async function bookingEvents(db: Executor, programmeId: string, bookingId
   return rows.map((r) => ({
     id: Number(r.id), action: r.action, from: r.from_state, to: r.to_state, actorUserId: r.actor_user_id, actorName: r.display_name, reason: r.reason, details: r.details, at: r.at,
   }));
+}
+
+// ── Rescheduling and the customer's list (issue 4, API) ─────────────────────────────────────────
+
+export interface RescheduleRequest {
+  programmeId: string;
+  bookingId: string;
+  timing: BookingTiming;
+  actorUserId: string | null;
+  reason?: string | null;
+}
+
+export interface RescheduleResult {
+  transition: Transition;
+  /** set when the whole team was kept and the booking went back to scheduled */
+  rescheduled: Transition | null;
+  keptWorkerIds: string[];
+  /** the workers who could not come at the new time: they are to be told */
+  releasedWorkerIds: string[];
+}
+
+/**
+ * Moves a booking that is ready to plan or scheduled to a new time (a fixed start or a window).
+ * The hold stays as it is (workers and duration do not change). Every assigned worker is released
+ * and, for a fixed new start, assigned again at the new time in a savepoint of its own: a worker
+ * who is still active, not absent, not elsewhere (exclusion constraint) and within the weekly cap
+ * stays; the others are released. A new window releases the whole team (its start is open again).
+ * The action `reschedule` is recorded (→ ready_to_plan); when the whole team was kept, the
+ * booking is complete again and goes on to scheduled with an `assign` event.
+ */
+export async function rescheduleBooking(tx: Tx, r: RescheduleRequest): Promise<RescheduleResult> {
+  const booking = await lockBooking(tx, r.programmeId, r.bookingId);
+  nextState(booking.state, 'reschedule');
+  if (r.timing.windowStart !== undefined) {
+    const days = dayNumber(r.timing.windowEnd) - dayNumber(r.timing.windowStart);
+    if (!(days >= 0 && days <= 6)) throw new BookingRuleError('window_invalid', 'plan within 1 to 7 days');
+  }
+  const team = await activeAssignments(tx, booking.id);
+  if (team.length > 0) {
+    await tx
+      .updateTable('booking_assignments')
+      .set({ released_at: sql<Date>`now()`, released_by: r.actorUserId, release_reason: 'rescheduled' })
+      .where('booking_id', '=', booking.id)
+      .where('released_at', 'is', null)
+      .execute();
+  }
+  const updated = await tx
+    .updateTable('bookings')
+    .set({ starts_at: r.timing.startsAt ?? null, window_start: r.timing.windowStart ?? null, window_end: r.timing.windowEnd ?? null, updated_at: sql<Date>`now()` })
+    .where('id', '=', booking.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+  const kept: string[] = [];
+  const released: string[] = [];
+  const startsAt = r.timing.startsAt;
+  for (const member of team) {
+    if (!startsAt) {
+      released.push(member.worker_id);
+      continue;
+    }
+    const endsAt = new Date(startsAt.getTime() + booking.duration_minutes * MINUTE);
+    const free = await tx
+      .selectFrom('workers as w')
+      .select('w.user_id')
+      .where('w.user_id', '=', member.worker_id)
+      .where('w.active', '=', true)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('worker_absences as x').select('x.id').whereRef('x.worker_id', '=', 'w.user_id').where(sql<boolean>`x.during && tstzrange(${startsAt}, ${endsAt}, '[)')`))))
+      .executeTakeFirst();
+    if (!free) {
+      released.push(member.worker_id);
+      continue;
+    }
+    try {
+      await inSavepoint(tx, 'booking_reschedule_keep', () => tx
+        .insertInto('booking_assignments')
+        .values({
+          programme_id: r.programmeId, booking_id: booking.id, worker_id: member.worker_id,
+          during: sql<string>`tstzrange(${startsAt}, ${endsAt}, '[)')`, leads: member.leads, assigned_by: r.actorUserId,
+        })
+        .execute());
+      kept.push(member.worker_id);
+    } catch (err) {
+      const mappedErr = assignmentError(err, member.worker_id, booking.id);
+      if (mappedErr instanceof WorkerDoubleBookedError || mappedErr instanceof WorkerWeeklyCapExceededError) released.push(member.worker_id);
+      else throw mappedErr;
+    }
+  }
+  const transition = await applyTransition(tx, booking, 'reschedule', {
+    actorUserId: r.actorUserId,
+    reason: r.reason ?? null,
+    details: {
+      from: { startsAt: booking.starts_at, windowStart: booking.window_start, windowEnd: booking.window_end },
+      to: { startsAt: updated.starts_at, windowStart: updated.window_start, windowEnd: updated.window_end },
+      keptWorkerIds: kept, releasedWorkerIds: released,
+    },
+  });
+  const complete = kept.length === booking.workers_needed && (booking.workers_needed === 1 || team.some((m) => m.leads && kept.includes(m.worker_id)));
+  const rescheduled = complete
+    ? await applyTransition(tx, { ...updated, state: transition.to }, 'assign', { actorUserId: r.actorUserId, details: { keptTeam: true } })
+    : null;
+  return { transition, rescheduled, keptWorkerIds: kept, releasedWorkerIds: released };
+}
+
+const OPEN_STATES: readonly BookingState[] = ['requested', 'awaiting_payment', 'ready_to_plan', 'scheduled', 'in_progress'];
+
+/**
+ * A customer's bookings. `upcoming`: the ones still open (requested up to in progress), soonest
+ * first. `past`: done, confirmed, disputed, settled or cancelled, the latest first (at most `limit`).
+ * `locationId` narrows an organisation's list to one of its locations.
+ */
+export async function listCustomerBookings(db: Executor, f: { programmeId: string; customer: Customer; when: 'upcoming' | 'past'; locationId?: string; limit?: number }): Promise<BookingView[]> {
+  const customer = f.customer.householdId ? sql`b.household_id = ${f.customer.householdId}` : sql`b.organisation_id = ${f.customer.organisationId ?? null}`;
+  const location = f.locationId ? sql`b.location_id = ${f.locationId}` : sql`true`;
+  if (f.when === 'upcoming') {
+    return bookingViews(db, f.programmeId, sql<boolean>`${customer} and ${location} and b.state in (${sql.join(OPEN_STATES)})`);
+  }
+  const past = await bookingViews(db, f.programmeId, sql<boolean>`b.id in (
+    select b.id from bookings b
+    where b.programme_id = ${f.programmeId} and ${customer} and ${location} and b.state not in (${sql.join(OPEN_STATES)})
+    order by coalesce(b.starts_at, b.window_start::timestamp at time zone 'Europe/Amsterdam') desc, b.created_at desc
+    limit ${f.limit ?? 200})`);
+  return past.reverse();
 }

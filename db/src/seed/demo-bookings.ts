@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { CustomerCategory } from '@buurtservice/shared';
-import type { Database, Tx } from '../database.js';
+import type { Database } from '../database.js';
 import { createBooking, type BookingPlace, type BookingTiming, type Customer } from '../repositories/bookings.js';
 import { buyCheques } from '../wallet/operations.js';
 
@@ -51,7 +51,7 @@ export async function seedDemoBookings(db: Database, now: Date = new Date()): Pr
       { customer: { organisationId: org.id }, service: 'klussendienst', place: { kind: 'organisation_location', locationId: locations['Seniorencomplex De Geeren']! }, timing: await at(4, '13:00'), minutes: 120, workers: 1, notes: 'Gemeenschappelijke ruimte: stoelen repareren.', category: 'organisation', cents: 1500 },
     ];
     for (const j of jobs) {
-      await createBooking(tx as Tx, {
+      await createBooking(tx, {
         programmeId: breda.id, customer: j.customer, serviceId: services[j.service]!, place: j.place, timing: j.timing,
         durationMinutes: j.minutes, workersNeeded: j.workers, notes: j.notes, contactPhone: null,
         tariff: { category: j.category, centsPerWorkerHour: j.cents }, createdBy: dispatcher.id, onBehalf: true,

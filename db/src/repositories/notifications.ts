@@ -1,0 +1,326 @@
+import { sql } from 'kysely';
+import type { BookingAction } from '@buurtservice/shared';
+import type { Executor, Tx } from '../database.js';
+import { enqueue } from './outbox.js';
+
+/**
+ * Messages about bookings, written to the outbox in the SAME transaction as the change they tell
+ * about: a booking that rolls back leaves no message, and a committed change always has its
+ * messages (api/src/jobs/notification-jobs.ts delivers them). One row per recipient, with a dedupe
+ * key per event and recipient, so a replayed call or a job that runs twice writes each message once.
+ *
+ * The payload holds the facts the message needs, not its text: the text is rendered at delivery in
+ * the recipient's language. Each audience gets only what it needs: the customer the time, place
+ * and the first names of who comes; a worker also the customer's name and notes, never the
+ * customer's wallet or price. E-mail addresses are not copied here: delivery reads the user's
+ * current address.
+ */
+
+export type BookingNotificationKind =
+  | 'booking_confirmed'
+  | 'worker_assigned'
+  | 'worker_unassigned'
+  | 'booking_rescheduled'
+  | 'booking_cancelled'
+  | 'booking_reminder';
+
+export type Audience = 'customer' | 'worker';
+
+export interface BookingMessagePayload {
+  bookingId: string;
+  audience: Audience;
+  service: { nl: string; en: string };
+  /** ISO 8601: the team's start once planned, else the fixed start; null while only a week is known */
+  startsAt: string | null;
+  /** the week to plan in, 'YYYY-MM-DD' (a flexible booking not yet planned) */
+  window: { start: string; end: string } | null;
+  durationMinutes: number;
+  place: 'home' | 'organisation_location' | 'service_point';
+  /** "Teststraat 1a, 4823AB Breda"; null at the service point */
+  address: string | null;
+  locationName: string | null;
+  /** first names of the active team, the leader first */
+  workers: string[];
+  /** worker messages only */
+  customerName?: string;
+  notes?: string;
+  /** booking_cancelled, customer: whether it was late and the fee in minutes taken from the hold */
+  late?: boolean;
+  feeMinutes?: number;
+}
+
+interface BookingFacts {
+  id: string;
+  programme_id: string;
+  household_id: string | null;
+  organisation_id: string | null;
+  place: BookingMessagePayload['place'];
+  starts_at: Date | null;
+  window_start: string | null;
+  window_end: string | null;
+  duration_minutes: number;
+  notes: string;
+  name_nl: string;
+  name_en: string;
+  customer_name: string;
+  location_name: string | null;
+  street: string | null;
+  house_number: number | null;
+  house_number_suffix: string | null;
+  postcode: string | null;
+  city: string | null;
+}
+
+interface TeamMember {
+  worker_id: string;
+  display_name: string;
+  starts_at: Date;
+}
+
+/** Reads the booking as it is now in this transaction (after the change), with its active team. */
+async function bookingFacts(db: Executor, programmeId: string, bookingId: string): Promise<{ facts: BookingFacts; team: TeamMember[] } | null> {
+  const facts = (await sql<BookingFacts>`
+    select b.id, b.programme_id, b.household_id, b.organisation_id, b.place, b.starts_at, b.window_start, b.window_end,
+      b.duration_minutes, b.notes, s.name_nl, s.name_en, coalesce(h.name, o.name) as customer_name, l.name as location_name,
+      case b.place when 'home' then h.street when 'organisation_location' then l.street end as street,
+      case b.place when 'home' then h.house_number when 'organisation_location' then l.house_number end as house_number,
+      case b.place when 'home' then h.house_number_suffix when 'organisation_location' then l.house_number_suffix end as house_number_suffix,
+      case b.place when 'home' then h.postcode when 'organisation_location' then l.postcode end as postcode,
+      case b.place when 'home' then h.city when 'organisation_location' then l.city end as city
+    from bookings b
+    join services s on s.id = b.service_id
+    left join households h on h.id = b.household_id
+    left join organisations o on o.id = b.organisation_id
+    left join organisation_locations l on l.id = b.location_id
+    where b.programme_id = ${programmeId} and b.id = ${bookingId}`.execute(db)).rows[0];
+  if (!facts) return null;
+  const team = await db
+    .selectFrom('booking_assignments as a')
+    .innerJoin('users as u', 'u.id', 'a.worker_id')
+    .select(['a.worker_id', 'u.display_name', sql<Date>`lower(a.during)`.as('starts_at')])
+    .where('a.booking_id', '=', bookingId)
+    .where('a.released_at', 'is', null)
+    .orderBy('a.leads', 'desc')
+    .orderBy('u.display_name')
+    .execute();
+  return { facts, team };
+}
+
+const firstName = (displayName: string) => displayName.trim().split(/\s+/)[0] ?? displayName;
+
+function payloadFor(audience: Audience, facts: BookingFacts, team: TeamMember[], extra: Partial<BookingMessagePayload> = {}): BookingMessagePayload {
+  const startsAt = team[0]?.starts_at ?? facts.starts_at;
+  const address = facts.street === null
+    ? null
+    : `${facts.street} ${facts.house_number ?? ''}${facts.house_number_suffix ?? ''}, ${facts.postcode ?? ''} ${facts.city ?? ''}`.replace(/\s+/g, ' ').trim();
+  return {
+    bookingId: facts.id,
+    audience,
+    service: { nl: facts.name_nl, en: facts.name_en },
+    startsAt: startsAt ? startsAt.toISOString() : null,
+    window: !startsAt && facts.window_start && facts.window_end ? { start: facts.window_start, end: facts.window_end } : null,
+    durationMinutes: facts.duration_minutes,
+    place: facts.place,
+    address,
+    locationName: facts.location_name,
+    workers: team.map((m) => firstName(m.display_name)),
+    ...(audience === 'worker' ? { customerName: facts.customer_name, notes: facts.notes } : {}),
+    ...extra,
+  };
+}
+
+/** The customer's people: the household's residents or the organisation's members (active accounts). */
+async function customerUserIds(db: Executor, facts: Pick<BookingFacts, 'programme_id' | 'household_id' | 'organisation_id'>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('programme_id', '=', facts.programme_id)
+    .where('disabled_at', 'is', null)
+    .where((eb) => facts.household_id
+      ? eb.and([eb('household_id', '=', facts.household_id), eb('role', '=', 'resident')])
+      : eb.and([eb('organisation_id', '=', facts.organisation_id), eb('role', '=', 'organisation_member')]))
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+async function toCustomer(tx: Executor, kind: BookingNotificationKind, facts: BookingFacts, payload: BookingMessagePayload, key: (userId: string) => string): Promise<number> {
+  let written = 0;
+  for (const userId of await customerUserIds(tx, facts)) {
+    const fresh = await enqueue(tx, {
+      programme_id: facts.programme_id, household_id: facts.household_id, organisation_id: facts.organisation_id, user_id: userId,
+      kind, dedupe_key: key(userId), payload: JSON.stringify(payload),
+    });
+    if (fresh) written += 1;
+  }
+  return written;
+}
+
+async function toWorker(tx: Executor, kind: BookingNotificationKind, facts: BookingFacts, workerId: string, payload: BookingMessagePayload, key: string): Promise<number> {
+  const fresh = await enqueue(tx, { programme_id: facts.programme_id, user_id: workerId, kind, dedupe_key: key, payload: JSON.stringify(payload) });
+  return fresh ? 1 : 0;
+}
+
+/**
+ * Called by the bookings repository for every state change, right after its event is recorded:
+ * the booking is confirmed (hold placed, or payment received after a short wallet), its team is
+ * complete (`assign`), or it moved to another time (`reschedule`). Cancellation has its own call
+ * (`bookingCancelled`), since by then the team is already released.
+ */
+export async function onTransition(tx: Tx, e: { programmeId: string; bookingId: string; action: BookingAction; eventId: number | string }): Promise<void> {
+  const key = (userId: string) => `booking:${e.bookingId}:event:${e.eventId}:${userId}`;
+  switch (e.action) {
+    case 'hold_placed':
+    case 'payment_received': {
+      const found = await bookingFacts(tx, e.programmeId, e.bookingId);
+      if (!found) return;
+      await toCustomer(tx, 'booking_confirmed', found.facts, payloadFor('customer', found.facts, found.team), key);
+      return;
+    }
+    case 'assign': {
+      // The team is complete: the customer hears who comes (each worker heard on assignment). Not
+      // when a reschedule in this same transaction kept the whole team: booking_rescheduled said it.
+      if (await followsRescheduleInThisTransaction(tx, e.bookingId, e.eventId)) return;
+      const found = await bookingFacts(tx, e.programmeId, e.bookingId);
+      if (!found) return;
+      await toCustomer(tx, 'worker_assigned', found.facts, payloadFor('customer', found.facts, found.team), key);
+      return;
+    }
+    case 'reschedule': {
+      // By now the booking has its new time and the workers who could come along are assigned
+      // again; the others were released in this transaction (released_at = now(), the
+      // transaction's time) and are told they no longer do this job.
+      const found = await bookingFacts(tx, e.programmeId, e.bookingId);
+      if (!found) return;
+      await toCustomer(tx, 'booking_rescheduled', found.facts, payloadFor('customer', found.facts, found.team), key);
+      for (const m of found.team) await toWorker(tx, 'booking_rescheduled', found.facts, m.worker_id, payloadFor('worker', found.facts, found.team), key(m.worker_id));
+      const released = await tx
+        .selectFrom('booking_assignments')
+        .select('worker_id')
+        .distinct()
+        .where('booking_id', '=', e.bookingId)
+        .where('released_at', '=', sql<Date>`now()`)
+        .$if(found.team.length > 0, (qb) => qb.where('worker_id', 'not in', found.team.map((m) => m.worker_id)))
+        .execute();
+      for (const r of released) {
+        await toWorker(tx, 'worker_unassigned', found.facts, r.worker_id, { ...payloadFor('worker', found.facts, []), notes: '' }, key(r.worker_id));
+      }
+      return;
+    }
+    case 'hold_short':
+    case 'unassign':
+    case 'check_in':
+    case 'finish':
+    case 'confirm_hours':
+    case 'dispute':
+    case 'resolve_dispute':
+    case 'settle':
+    case 'cancel':
+      return;
+  }
+}
+
+async function followsRescheduleInThisTransaction(tx: Tx, bookingId: string, eventId: number | string): Promise<boolean> {
+  const previous = await tx
+    .selectFrom('booking_events')
+    .select(['action', sql<boolean>`at = now()`.as('same_transaction')])
+    .where('booking_id', '=', bookingId)
+    .where('id', '<', String(eventId))
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return previous?.action === 'reschedule' && previous.same_transaction;
+}
+
+/** Tells a worker about a job they were just assigned to (once per assignment). */
+export async function workerAssigned(tx: Tx, a: { programmeId: string; bookingId: string; assignmentId: string; workerId: string }): Promise<void> {
+  const found = await bookingFacts(tx, a.programmeId, a.bookingId);
+  if (!found) return;
+  await toWorker(tx, 'worker_assigned', found.facts, a.workerId, payloadFor('worker', found.facts, found.team), `booking:${a.bookingId}:assignment:${a.assignmentId}:${a.workerId}`);
+}
+
+/** Tells a worker that they no longer do a job (taken off, or released by a reschedule). */
+export async function workerUnassigned(tx: Tx, u: { programmeId: string; bookingId: string; assignmentId: string; workerId: string }): Promise<void> {
+  const found = await bookingFacts(tx, u.programmeId, u.bookingId);
+  if (!found) return;
+  // Only what identifies the job: the worker no longer needs the customer's notes.
+  const payload = { ...payloadFor('worker', found.facts, []), notes: '' };
+  await toWorker(tx, 'worker_unassigned', found.facts, u.workerId, payload, `booking:${u.bookingId}:unassigned:${u.assignmentId}:${u.workerId}`);
+}
+
+/** Tells the customer and the workers who were assigned that a booking is cancelled (once: cancelled is final). */
+export async function bookingCancelled(tx: Tx, c: { programmeId: string; bookingId: string; workerIds: readonly string[]; late: boolean; feeMinutes: number }): Promise<void> {
+  const found = await bookingFacts(tx, c.programmeId, c.bookingId);
+  if (!found) return;
+  const key = (userId: string) => `booking:${c.bookingId}:cancelled:${userId}`;
+  await toCustomer(tx, 'booking_cancelled', found.facts, payloadFor('customer', found.facts, [], { late: c.late, feeMinutes: c.feeMinutes }), key);
+  for (const workerId of c.workerIds) {
+    await toWorker(tx, 'booking_cancelled', found.facts, workerId, { ...payloadFor('worker', found.facts, []), notes: '' }, key(workerId));
+  }
+}
+
+/**
+ * Reminds the customer and the team of every scheduled booking that starts on the local day after
+ * `now` (Europe/Amsterdam). The key holds the booking and that date: running it twice, or every
+ * hour of the evening, writes each reminder once. Returns how many messages were new.
+ */
+export async function enqueueReminders(db: Executor, r: { now: Date; programmeId?: string }): Promise<number> {
+  // The start is the team's once planned, else the booking's fixed start.
+  const due = (await sql<{ id: string; programme_id: string; day: string }>`
+    select b.id, b.programme_id, to_char((coalesce(t.starts_at, b.starts_at) at time zone 'Europe/Amsterdam')::date, 'YYYY-MM-DD') as day
+    from bookings b
+    left join lateral (
+      select min(lower(a.during)) as starts_at from booking_assignments a where a.booking_id = b.id and a.released_at is null
+    ) t on true
+    where b.state = 'scheduled'
+      and ${r.programmeId === undefined ? sql`true` : sql`b.programme_id = ${r.programmeId}`}
+      and (coalesce(t.starts_at, b.starts_at) at time zone 'Europe/Amsterdam')::date
+        = (${r.now}::timestamptz at time zone 'Europe/Amsterdam')::date + 1
+    order by b.id`.execute(db)).rows;
+  let written = 0;
+  for (const b of due) {
+    const found = await bookingFacts(db, b.programme_id, b.id);
+    if (!found) continue;
+    const key = (userId: string) => `booking:${b.id}:reminder:${b.day}:${userId}`;
+    written += await toCustomer(db, 'booking_reminder', found.facts, payloadFor('customer', found.facts, found.team), key);
+    for (const m of found.team) written += await toWorker(db, 'booking_reminder', found.facts, m.worker_id, payloadFor('worker', found.facts, found.team), key(m.worker_id));
+  }
+  return written;
+}
+
+// ── Delivery: who receives a message ────────────────────────────────────────────────────────────
+
+export interface Recipient {
+  /** null for an organisation's own address (no account) */
+  userId: string | null;
+  email: string;
+  locale: 'nl' | 'en';
+}
+
+/**
+ * The people an outbox row goes to, read at delivery (an address changed meanwhile is used): the
+ * named user; else the household's residents; else the organisation's members, or the
+ * organisation's own address when no member has one. Disabled accounts and accounts without an
+ * address receive nothing.
+ */
+export async function recipientsOf(db: Executor, row: { programme_id: string; user_id: string | null; household_id: string | null; organisation_id: string | null }): Promise<Recipient[]> {
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'locale'])
+    .where('programme_id', '=', row.programme_id)
+    .where('disabled_at', 'is', null)
+    .where('email', 'is not', null)
+    .where((eb) => row.user_id
+      ? eb('id', '=', row.user_id)
+      : row.household_id
+        ? eb.and([eb('household_id', '=', row.household_id), eb('role', '=', 'resident')])
+        : eb.and([eb('organisation_id', '=', row.organisation_id), eb('role', '=', 'organisation_member')]))
+    .orderBy('id')
+    .execute();
+  const out: Recipient[] = users.map((u) => ({ userId: u.id, email: u.email!, locale: u.locale === 'en' ? 'en' : 'nl' }));
+  if (out.length === 0 && !row.user_id && !row.household_id && row.organisation_id) {
+    const org = await db.selectFrom('organisations').select('email').where('programme_id', '=', row.programme_id).where('id', '=', row.organisation_id).executeTakeFirst();
+    if (org?.email) out.push({ userId: null, email: org.email, locale: 'nl' });
+  }
+  return out;
+}

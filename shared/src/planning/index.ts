@@ -1,0 +1,5 @@
+export * from './types.js';
+export * from './time.js';
+export * from './score.js';
+export * from './suggest.js';
+export * from './autoplan.js';
