@@ -12,7 +12,7 @@ import closeWithGrace from 'close-with-grace';
 import {
   createApiDatabase, createDatabase, DEMO_LOGINS, DEMO_PASSWORD, dropDatabase, ensureDatabase, migrateToLatest, openDatabaseServer, repoRoot, seedDemo, seedDemoBookings, withDatabase,
 } from '@buurtservice/db';
-import { buildApp, hashPassword, loadConfig, startJobs } from '@buurtservice/api';
+import { buildApp, createMailer, hashPassword, loadConfig, startJobs } from '@buurtservice/api';
 
 const { values: args } = parseArgs({
   options: { ephemeral: { type: 'boolean', default: false }, 'api-port': { type: 'string' }, 'web-port': { type: 'string' } },
@@ -58,7 +58,7 @@ const db = await createApiDatabase(server.url);
 const config = { ...loadConfig({ ...process.env, JWT_SECRET: demoJwtSecret() }), port: apiPort, host: '127.0.0.1' };
 const app = await buildApp({ db, config, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 await app.listen({ host: config.host, port: apiPort });
-const jobs = await startJobs({ ownerUrl: server.url, db, stripe: app.stripe, log: app.log });
+const jobs = await startJobs({ ownerUrl: server.url, db, stripe: app.stripe, log: app.log, mailer: createMailer(config, app.log), publicWebUrl: config.publicWebUrl });
 
 const webEntry = path.join(repoRoot, 'web', 'build', 'index.js');
 if (!existsSync(webEntry)) throw new Error('The web app is not built: run `pnpm --filter @buurtservice/web build` first (pnpm start does).');

@@ -21,6 +21,10 @@ import { areaRoutes } from './routes/areas.js';
 import { walletRoutes } from './routes/wallet.js';
 import { invoiceRoutes } from './routes/invoices.js';
 import { paymentRoutes } from './routes/payments.js';
+import { bookingRoutes } from './routes/bookings.js';
+import { seriesRoutes } from './routes/series.js';
+import { workerRoutes } from './routes/workers.js';
+import { dispatchRoutes } from './routes/dispatch.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -117,6 +121,10 @@ export async function buildApp({ db, config, logger }: BuildOptions) {
   await app.register(walletRoutes);
   await app.register(invoiceRoutes);
   await app.register(paymentRoutes);
+  await app.register(bookingRoutes);
+  await app.register(seriesRoutes);
+  await app.register(workerRoutes);
+  await app.register(dispatchRoutes);
   return app;
 }
 

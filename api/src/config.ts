@@ -24,6 +24,16 @@ export interface ApiConfig {
   publicWebUrl: string;
   /** Only for tests and local development: send Stripe's API calls to this address instead of Stripe. */
   stripeApiUrl: string | null;
+  /**
+   * Where messages (booking confirmations, reminders) go out: an SMTP URL such as
+   * `smtps://user:pass@mail.example.nl:465`. Unset: they are written to the log instead (without
+   * addresses), and marked sent.
+   */
+  smtpUrl: string | null;
+  /** The From of those messages, e.g. `Buurtservice <noreply@buurtservice.example.nl>`; its domain also names each Message-ID. */
+  mailFrom: string;
+  /** Only for tests: the clock booking rules (start in the past, free-change cutoff) read. Default: the system clock. */
+  clock?: () => Date;
   loginLimits: {
     perAddress: ThrottleRule;
     perAccount: ThrottleRule;
@@ -53,6 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     catalogueCacheSeconds: Number(env.CATALOGUE_CACHE_SECONDS ?? 10),
     publicWebUrl: env.PUBLIC_WEB_URL ?? env.ORIGIN ?? 'http://localhost:5173',
     stripeApiUrl: env.STRIPE_API_URL ?? null,
+    smtpUrl: env.SMTP_URL || null,
+    mailFrom: env.MAIL_FROM ?? 'Buurtservice <noreply@buurtservice.local>',
     loginLimits: {
       perAddress: { maxFailures: Number(env.LOGIN_MAX_FAILURES_PER_ADDRESS ?? 30), windowSeconds: 900, blockSeconds: 900 },
       perAccount: { maxFailures: Number(env.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 5), windowSeconds: 900, blockSeconds: 900 },

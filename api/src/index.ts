@@ -3,4 +3,6 @@ export { loadConfig, type ApiConfig } from './config.js';
 export { hashPassword } from './services/passwords.js';
 export { startJobs, JOBS } from './jobs/runner.js';
 export * as walletJobs from './jobs/wallet-jobs.js';
+export * as notificationJobs from './jobs/notification-jobs.js';
+export { createMailer, jsonMailer, logMailer, smtpMailer, type Mailer, type OutgoingMail } from './services/mailer.js';
 export { reconcilePendingPayments } from './services/stripe.js';

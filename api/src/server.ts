@@ -4,6 +4,7 @@ import { createApiDatabase, createDatabase, migrateToLatest, openDatabaseServer,
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { startJobs } from './jobs/runner.js';
+import { createMailer } from './services/mailer.js';
 import { hashPassword } from './services/passwords.js';
 
 const config = loadConfig();
@@ -17,7 +18,7 @@ await owner.destroy();
 const db = await createApiDatabase(server.url, Number(process.env.DATABASE_POOL_SIZE ?? 10));
 const app = await buildApp({ db, config });
 // Daily cheque expiry and warnings, payment reconciliation; JOBS=off on instances that should not run them.
-const jobs = process.env.JOBS === 'off' ? null : await startJobs({ ownerUrl: server.url, db, stripe: app.stripe, log: app.log });
+const jobs = process.env.JOBS === 'off' ? null : await startJobs({ ownerUrl: server.url, db, stripe: app.stripe, log: app.log, mailer: createMailer(config, app.log), publicWebUrl: config.publicWebUrl });
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');

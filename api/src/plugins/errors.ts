@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ERRORS, errorMessage, type ErrorCode, type Locale } from '@buurtservice/shared';
+import { bookings, workers } from '@buurtservice/db';
+import { BookingTransitionError, ERRORS, errorMessage, type ErrorCode, type Locale } from '@buurtservice/shared';
 import { AppError, type FieldError } from '../errors.js';
 
 export function requestLocale(request: FastifyRequest): Locale {
@@ -28,6 +29,19 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_JWT_BAD_COOKIE_REQUEST: 'token_invalid',
 };
 
+/** Refusals of the booking and worker repositories: each carries a code of the shared catalogue. */
+const DOMAIN_ERRORS = [
+  bookings.BookingRuleError, bookings.BookingNotFoundError, bookings.WorkerDoubleBookedError, bookings.WorkerWeeklyCapExceededError,
+  BookingTransitionError, workers.WorkerError,
+] as const;
+
+/** The catalogue code of a repository's refusal, or null for any other error. */
+function domainCode(error: unknown): ErrorCode | null {
+  if (!DOMAIN_ERRORS.some((E) => error instanceof E)) return null;
+  const code = (error as { code: string }).code;
+  return Object.hasOwn(ERRORS, code) ? (code as ErrorCode) : null;
+}
+
 /**
  * One error handler for the whole API: every error leaves as `{ code, message }` with a stable
  * code; details of server faults are logged, never sent.
@@ -38,6 +52,8 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       if (error.headers) void reply.headers(error.headers);
       return send(reply, error.code, error.fields);
     }
+    const domain = domainCode(error);
+    if (domain) return send(reply, domain);
     if (error.validation) {
       const fields = error.validation.map((v) => {
         const missing = (v.params as { missingProperty?: string; additionalProperty?: string } | undefined) ?? {};

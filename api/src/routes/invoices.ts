@@ -7,6 +7,7 @@ import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf, organisationFor } from '../scope.js';
 import { invoicePdf, receiptPdf, type Party } from '../services/pdf.js';
+import { resumeAfterPurchase } from '../services/bookings.js';
 import { purchaseTerms } from '../services/purchase.js';
 
 const PartySchema = Obj({ name: Type.String(), address: Type.String(), kvkNumber: Nullable(Type.String()), vatNumber: Nullable(Type.String()), iban: Nullable(Type.String()) });
@@ -121,7 +122,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const caller = callerOf(request);
-    return idempotent(db, request, reply, caller, async (tx) => {
+    const paid = await idempotent(db, request, reply, caller, async (tx) => {
       const invoice = await invoices.findInvoice(tx, caller.programmeId, request.params.invoiceId);
       if (!invoice) throw appError('not_found');
       if (invoice.status === 'paid') throw appError('invoice_already_paid');
@@ -137,6 +138,9 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await audit(tx, { programmeId: caller.programmeId, actorUserId: caller.userId, action: 'invoice.paid', subjectType: 'invoice', subjectId: invoice.id, details: { cheques: invoice.cheques } });
       return { status: 200, body: toInvoice((await invoices.findInvoice(tx, caller.programmeId, invoice.id))!) };
     });
+    // Committed: bookings waiting for these cheques move on (best effort, in their own transaction).
+    await resumeAfterPurchase(db, { programmeId: caller.programmeId, customer: { organisationId: paid.organisationId }, actorUserId: caller.userId }, request.log);
+    return paid;
   });
 
   app.get('/counter-sales/:saleId/receipt', {

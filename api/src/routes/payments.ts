@@ -10,7 +10,7 @@ import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { IdParams, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf, householdFor } from '../scope.js';
 import { purchaseTerms } from '../services/purchase.js';
-import { creditFromSession, reconcilePendingPayments } from '../services/stripe.js';
+import { creditSession, reconcilePendingPayments } from '../services/stripe.js';
 
 const PaymentSchema = Obj({
   id: Uuid,
@@ -125,7 +125,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (provider) {
         try {
           const session = await app.stripe.for(provider.stripe_secret_key).checkout.sessions.retrieve(payment.checkout_session_id);
-          await db.transaction().execute((tx) => creditFromSession(tx, session, caller.programmeId));
+          await creditSession(db, session, caller.programmeId, request.log);
           payment = (await payments.findPayment(db, caller.programmeId, payment.id))!;
         } catch (err) {
           request.log.warn({ err }, 'could not ask Stripe; showing the stored state');
@@ -217,7 +217,7 @@ async function stripeWebhook(app: FastifyInstance) {
       case 'checkout.session.async_payment_succeeded':
       case 'checkout.session.expired': {
         const session = event.data.object;
-        const outcome = await app.db.transaction().execute((tx) => creditFromSession(tx, session, request.params.programmeId));
+        const outcome = await creditSession(app.db, session, request.params.programmeId, request.log);
         request.log.info({ event: event.type, outcome }, 'stripe event handled');
         return { received: true, outcome };
       }

@@ -7,6 +7,7 @@ import { appError } from '../errors.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf, householdFor, organisationFor } from '../scope.js';
+import { resumeAfterPurchase } from '../services/bookings.js';
 import { purchaseTerms, receiptPrefix } from '../services/purchase.js';
 
 const DateTime = Type.String({ format: 'date-time' });
@@ -141,7 +142,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const h = await householdFor(db, caller, request.params.householdId);
     const owner = { householdId: h.id };
     const { cheques, paymentMethod } = request.body;
-    return idempotent(db, request, reply, caller, async (tx, ledgerKey) => {
+    const sale = await idempotent(db, request, reply, caller, async (tx, ledgerKey) => {
       const terms = await purchaseTerms(tx, caller.programmeId, owner, cheques);
       const receiptNumber = await counter.nextReceiptNumber(tx, caller.programmeId, receiptPrefix(terms.programme.slug), Number(amsterdamDate().slice(0, 4)));
       const bought = await wallet.buyCheques(tx, {
@@ -156,6 +157,9 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await audit(tx, { programmeId: caller.programmeId, actorUserId: caller.userId, onBehalfOfHouseholdId: h.id, action: 'counter.sale', subjectType: 'counter_sale', subjectId: sale.id, details: { cheques, cents: sale.cents, paymentMethod } });
       return { status: 201, body: toSale({ ...sale, cents_per_hour: terms.centsPerHour, category: terms.category, expires_at: terms.expiresAt }) };
     });
+    // Committed: bookings waiting for these cheques move on (best effort, in their own transaction).
+    await resumeAfterPurchase(db, { programmeId: caller.programmeId, customer: owner, actorUserId: caller.userId }, request.log);
+    return sale;
   });
 
   app.get('/households/:householdId/counter-sales', {

@@ -2,6 +2,7 @@ import Stripe from 'stripe';
 import { payments, programmes, wallet, type Database, type Tx } from '@buurtservice/db';
 import { chequeExpiresAt, resolveSettings } from '@buurtservice/shared';
 import type { ApiConfig } from '../config.js';
+import { resumeAfterPurchase } from './bookings.js';
 
 /** Stripe clients per secret key: each programme may have its own Stripe account. */
 export class StripeClients {
@@ -58,10 +59,27 @@ export async function creditFromSession(tx: Tx, session: Pick<Stripe.Checkout.Se
 }
 
 /**
+ * `creditFromSession` in a transaction of its own; once it committed a credit, bookings of the
+ * wallet that wait for payment move on (best effort, see resumeAfterPurchase).
+ */
+export async function creditSession(db: Database, session: Parameters<typeof creditFromSession>[1], programmeId: string, log: { warn(obj: object, msg: string): void }): Promise<CreditOutcome> {
+  const outcome = await db.transaction().execute((tx) => creditFromSession(tx, session, programmeId));
+  const paymentId = session.client_reference_id ?? session.metadata?.paymentId;
+  if (outcome === 'credited' && paymentId) {
+    const payment = await payments.findPayment(db, programmeId, paymentId);
+    if (payment) {
+      const customer: wallet.Owner = payment.household_id ? { householdId: payment.household_id } : { organisationId: payment.organisation_id! };
+      await resumeAfterPurchase(db, { programmeId, customer, actorUserId: payment.created_by }, log);
+    }
+  }
+  return outcome;
+}
+
+/**
  * Asks Stripe about pending payments that no webhook settled (say the process died between
  * Stripe's confirmation and our commit) and credits the paid ones, once.
  */
-export async function reconcilePendingPayments(db: Database, clients: StripeClients, olderThanMinutes: number): Promise<{ checked: number; credited: number }> {
+export async function reconcilePendingPayments(db: Database, clients: StripeClients, olderThanMinutes: number, log: { warn(obj: object, msg: string): void } = console): Promise<{ checked: number; credited: number }> {
   let checked = 0;
   let credited = 0;
   for (const pending of await payments.stalePending(db, olderThanMinutes)) {
@@ -69,7 +87,7 @@ export async function reconcilePendingPayments(db: Database, clients: StripeClie
     if (!provider || !pending.checkout_session_id) continue;
     const session = await clients.for(provider.stripe_secret_key).checkout.sessions.retrieve(pending.checkout_session_id);
     checked += 1;
-    const outcome = await db.transaction().execute((tx) => creditFromSession(tx, session, pending.programme_id));
+    const outcome = await creditSession(db, session, pending.programme_id, log);
     if (outcome === 'credited') credited += 1;
   }
   return { checked, credited };
