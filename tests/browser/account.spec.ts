@@ -23,7 +23,7 @@ test.describe('account', () => {
     expect(await htmlLang(page)).toBe('nl');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hallo Fatima Bakker');
     await expect(page.getByRole('main')).toContainText('Breda Noordoost');
-    await expect(page.getByRole('main')).toContainText('Komt binnenkort');
+    await expect(page.getByRole('main').getByRole('link', { name: 'Een klus aanvragen' })).toHaveAttribute('href', '/boeken');
 
     await page.getByRole('navigation').getByRole('link', { name: 'Diensten' }).click();
     await expect(page).toHaveURL(/\/diensten$/);

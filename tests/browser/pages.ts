@@ -1,6 +1,6 @@
 /** Every page of the site, in the states a person can see it in: used by the layout and axe specs. */
 import { expect, type Page } from '@playwright/test';
-import { DEMO, login } from './support';
+import { DEMO, DEMO_PASSWORD, login } from './support';
 
 export interface PageVisit {
   name: string;
@@ -165,7 +165,249 @@ export const WALLET_PAGES: PageVisit[] = [
   },
 ];
 
-PAGES.push(...WALLET_PAGES);
+/** Steps 1 and 2 of the booking wizard for a garden job on a day 30 days ahead, ending on step 3. */
+async function wizardToDetails(page: Page, start = '/boeken?opnieuw=1'): Promise<void> {
+  await page.goto(start);
+  await page.getByRole('radio', { name: /^Tuindienst|^Schoonmaakdienst/ }).first().check();
+  await page.getByRole('button', { name: 'Volgende stap' }).click();
+  await expect(page.getByTestId('wizard-progress')).toHaveText('Stap 2 van 5: Wanneer');
+  await page.getByLabel('Op een vaste dag en tijd').check();
+  await page.getByLabel('Welke dag?', { exact: true }).fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
+  await page.getByLabel('Hoe laat beginnen?').selectOption('10:00');
+  await page.getByLabel('Eén keer', { exact: true }).check();
+  await page.getByRole('button', { name: 'Volgende stap' }).click();
+  await expect(page.getByTestId('wizard-progress')).toHaveText('Stap 3 van 5: De klus');
+}
+
+async function wizardToPrice(page: Page, start?: string): Promise<void> {
+  await wizardToDetails(page, start);
+  const location = page.getByRole('group', { name: 'Op welke locatie?' });
+  if (await location.count()) await location.getByRole('radio').first().check();
+  await page.getByRole('button', { name: 'Volgende stap' }).click();
+  await expect(page.getByTestId('wizard-progress')).toHaveText('Stap 4 van 5: Prijs');
+}
+
+/**
+ * Booking on behalf of Mevr. De Vries (whose balance no test counts on) as staff: 2 workers for
+ * 3 hours of garden work, so a cheque sold to her elsewhere never pays for it; on the done page.
+ */
+async function bookForDeVries(page: Page): Promise<void> {
+  await openHousehold(page, 'Mevr. De Vries');
+  await page.getByTestId('book-for-household').click();
+  await expect(page.getByTestId('on-behalf')).toBeVisible();
+  await wizardToDetails(page, page.url());
+  await page.getByRole('group', { name: 'Hoeveel medewerkers zijn nodig?' }).getByLabel('2', { exact: true }).check();
+  await page.getByRole('button', { name: 'Volgende stap' }).click();
+  await page.getByRole('link', { name: 'Volgende stap' }).click();
+  await page.getByRole('button', { name: 'Klus aanvragen' }).click();
+  await expect(page.getByTestId('booking-done')).toBeVisible();
+}
+
+/** The booking pages (issue 4): the wizard in every step, my bookings, a booking, the organisation's bookings. */
+export const BOOKING_PAGES: PageVisit[] = [
+  { name: 'booking wizard: the service', as: DEMO.resident, open: async (page) => void (await page.goto('/boeken?opnieuw=1')) },
+  {
+    name: 'booking wizard: the service, not chosen',
+    as: DEMO.resident,
+    open: async (page) => {
+      await page.goto('/boeken?opnieuw=1');
+      await page.getByRole('button', { name: 'Volgende stap' }).click();
+      await expect(page.getByRole('alert')).toBeVisible();
+    },
+  },
+  {
+    name: 'booking wizard: when, with errors',
+    as: DEMO.resident,
+    open: async (page) => {
+      await page.goto('/boeken?opnieuw=1');
+      await page.getByRole('radio', { name: /^Tuindienst/ }).check();
+      await page.getByRole('button', { name: 'Volgende stap' }).click();
+      await expect(page.getByTestId('wizard-progress')).toHaveText('Stap 2 van 5: Wanneer');
+      await page.getByLabel('Op een vaste dag en tijd').check();
+      await page.getByRole('button', { name: 'Volgende stap' }).click();
+      await expect(page.getByRole('alert')).toBeVisible();
+    },
+  },
+  { name: 'booking wizard: the job', as: DEMO.resident, open: (page) => wizardToDetails(page) },
+  { name: 'booking wizard: the job at an organisation location', as: DEMO.organisation, open: (page) => wizardToDetails(page) },
+  { name: 'booking wizard: the price', as: DEMO.bredapas, open: (page) => wizardToPrice(page) },
+  {
+    name: 'booking wizard: check and confirm',
+    as: DEMO.organisation,
+    open: async (page) => {
+      await wizardToPrice(page);
+      await page.getByRole('link', { name: 'Volgende stap' }).click();
+      await expect(page.getByTestId('booking-summary')).toBeVisible();
+    },
+  },
+  { name: 'booking wizard: booked on behalf, too few cheques', as: DEMO.dispatcher, open: bookForDeVries },
+  {
+    name: 'a booking, asking to cancel it',
+    as: DEMO.dispatcher,
+    open: async (page) => {
+      await bookForDeVries(page);
+      await page.getByRole('link', { name: 'Alle klussen van dit huishouden' }).click();
+      await page.getByTestId('booking-card').first().getByRole('link').click();
+      await page.getByTestId('cancel-start').click();
+      await expect(page.getByTestId('cancel-cost')).toBeVisible();
+    },
+  },
+  { name: 'my bookings', as: DEMO.resident, open: async (page) => void (await page.goto('/boekingen')) },
+  { name: 'bookings of an organisation', as: DEMO.organisation, open: async (page) => void (await page.goto('/organisatie/boekingen')) },
+  {
+    name: 'booking wizard in English',
+    as: DEMO.bredapas,
+    open: async (page) => {
+      await page.goto('/boeken?opnieuw=1');
+      await page.getByRole('button', { name: 'English' }).click();
+      await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    },
+  },
+];
+
+PAGES.push(...WALLET_PAGES, ...BOOKING_PAGES);
+
+// ── The dispatcher's pages (planning board, job panel, auto-plan, workers) ──
+
+/** The API of the app under test: the dispatch pages need bookings, made straight through it. */
+const API_URL = process.env.BROWSER_API_URL ?? `http://127.0.0.1:${process.env.BROWSER_API_PORT ?? 3101}`;
+
+/** A wall-clock time in Amsterdam as ISO 8601 with its offset ('2027-03-02', '10:00' → '2027-03-02T10:00:00+01:00'). */
+export function amsterdamIso(day: string, hhmm: string): string {
+  const instant = new Date(`${day}T${hhmm}:00Z`);
+  const wall = (zone: string) => new Date(instant.toLocaleString('en-US', { timeZone: zone })).getTime();
+  const offset = Math.round((wall('Europe/Amsterdam') - wall('UTC')) / 60_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${day}T${hhmm}:00${offset >= 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+}
+
+/**
+ * A Tuesday some weeks ahead, at random: runs against the same database (a reused server) do not
+ * find the workers of an earlier run already busy.
+ */
+export function futureTuesday(): string {
+  const day = new Date();
+  day.setUTCDate(day.getUTCDate() + 21 + 7 * Math.floor(Math.random() * 40));
+  day.setUTCDate(day.getUTCDate() + ((2 - day.getUTCDay() + 7) % 7));
+  return day.toISOString().slice(0, 10);
+}
+
+export interface TestJob {
+  id: string;
+  day: string;
+  household: string;
+}
+
+/**
+ * A garden job (tuindienst) for a new household of its own that has cheques for it: ready to plan.
+ * Made by the demo dispatcher through the API.
+ */
+export async function createGardenJob(page: Page, options: { day: string; start: string; minutes: number; workers: number }): Promise<TestJob> {
+  const api = page.request;
+  const signIn = await api.post(`${API_URL}/auth/login`, { data: { email: DEMO.dispatcher, password: DEMO_PASSWORD } });
+  expect(signIn.ok(), await signIn.text()).toBe(true);
+  const headers = { authorization: `Bearer ${((await signIn.json()) as { accessToken: string }).accessToken}` };
+  const key = () => `test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const name = `Fam. Planbord ${Math.random().toString(36).slice(2, 7)}`;
+  const household = await api.post(`${API_URL}/households`, {
+    headers,
+    data: { name, street: 'Wisselaan', houseNumber: 1 + Math.floor(Math.random() * 900), postcode: '4823 JA', city: 'Breda', contact: { displayName: name } },
+  });
+  expect(household.status(), await household.text()).toBe(201);
+  const householdId = ((await household.json()) as { id: string }).id;
+  const sale = await api.post(`${API_URL}/households/${householdId}/counter-sales`, { headers: { ...headers, 'idempotency-key': key() }, data: { cheques: 20, paymentMethod: 'cash' } });
+  expect(sale.ok(), await sale.text()).toBe(true);
+  const { services } = (await (await api.get(`${API_URL}/services`, { headers })).json()) as { services: { id: string; code: string }[] };
+  const garden = services.find((s) => s.code === 'tuindienst');
+  expect(garden).toBeDefined();
+  const booking = await api.post(`${API_URL}/bookings`, {
+    headers: { ...headers, 'idempotency-key': key() },
+    data: {
+      householdId, serviceId: garden!.id, place: 'home', startsAt: amsterdamIso(options.day, options.start),
+      durationMinutes: options.minutes, workersNeeded: options.workers, notes: 'Heg snoeien en gras maaien',
+    },
+  });
+  expect(booking.status(), await booking.text()).toBe(201);
+  const created = (await booking.json()) as { booking: { id: string; state: string } };
+  expect(created.booking.state).toBe('ready_to_plan');
+  return { id: created.booking.id, day: options.day, household: name };
+}
+
+export const DISPATCH_PAGES: PageVisit[] = [
+  { name: 'planning board of today', as: DEMO.dispatcher, open: async (page) => void (await page.goto('/planning')) },
+  { name: 'planning board of a week', as: DEMO.dispatcher, open: async (page) => void (await page.goto('/planning?weergave=week')) },
+  {
+    name: 'planning board with an open job',
+    as: DEMO.dispatcher,
+    open: async (page) => {
+      const job = await createGardenJob(page, { day: futureTuesday(), start: '10:00', minutes: 180, workers: 2 });
+      await page.goto(`/planning?datum=${job.day}&weergave=dag`);
+      await expect(page.getByTestId('open-jobs')).toContainText(job.household);
+    },
+  },
+  {
+    name: 'job panel with suggestions',
+    as: DEMO.dispatcher,
+    open: async (page) => {
+      const job = await createGardenJob(page, { day: futureTuesday(), start: '10:00', minutes: 180, workers: 2 });
+      await page.goto(`/planning/klus/${job.id}?datum=${job.day}&weergave=dag`);
+      await expect(page.getByTestId('suggestions')).toBeVisible();
+      await page.getByText(/^\d+ medewerkers? (kunnen|kan) niet$/).click();
+    },
+  },
+  {
+    name: 'auto-plan review',
+    as: DEMO.dispatcher,
+    open: async (page) => {
+      const job = await createGardenJob(page, { day: futureTuesday(), start: '13:00', minutes: 120, workers: 1 });
+      await page.goto(`/planning/automatisch?datum=${job.day}&weergave=dag`);
+      await expect(page.getByTestId('autoplan-count')).toBeVisible();
+    },
+  },
+  {
+    name: 'auto-plan review with an error',
+    as: DEMO.dispatcher,
+    open: async (page) => {
+      const job = await createGardenJob(page, { day: futureTuesday(), start: '13:00', minutes: 120, workers: 1 });
+      await page.goto(`/planning/automatisch?datum=${job.day}&weergave=dag`);
+      for (const box of await page.getByRole('checkbox').all()) await box.uncheck();
+      await page.getByRole('button', { name: 'Plan accepteren' }).click();
+      await expect(page.getByRole('alert')).toBeVisible();
+    },
+  },
+  { name: 'workers', as: DEMO.dispatcher, open: async (page) => void (await page.goto('/medewerkers')) },
+  {
+    name: 'a worker',
+    as: DEMO.dispatcher,
+    open: async (page) => {
+      await page.goto('/medewerkers');
+      await page.getByRole('link', { name: 'Mohamed Ouali' }).click();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mohamed Ouali');
+    },
+  },
+  {
+    name: 'a worker with errors',
+    as: DEMO.dispatcher,
+    open: async (page) => {
+      await page.goto('/medewerkers');
+      await page.getByRole('link', { name: 'Jordy Martens' }).click();
+      await page.getByRole('button', { name: 'Afwezigheid toevoegen' }).click();
+      await expect(page.getByRole('alert')).toBeVisible();
+    },
+  },
+  { name: 'new worker', as: DEMO.admin, open: async (page) => void (await page.goto('/medewerkers/nieuw')) },
+  {
+    name: 'new worker with errors',
+    as: DEMO.admin,
+    open: async (page) => {
+      await page.goto('/medewerkers/nieuw');
+      await page.getByRole('button', { name: 'Medewerker aanmaken' }).click();
+      await expect(page.getByRole('alert')).toBeVisible();
+    },
+  },
+];
+
+PAGES.push(...DISPATCH_PAGES);
 
 export async function visit(page: Page, target: PageVisit): Promise<void> {
   if (target.as) await login(page, target.as);

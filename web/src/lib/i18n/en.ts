@@ -150,6 +150,7 @@ export const en: Dictionary = {
       orgHours: { title: 'Buy hours', text: 'Buy hours for your organisation.' },
       invoices: { title: 'Invoices', text: 'See and download your invoices.' },
       dispatchBoard: { title: 'Dispatch board', text: 'New requests and who does which job.' },
+      workers: { title: 'Workers', text: 'Contract, hours, skills and absences of workers.' },
       households: { title: 'Find residents', text: 'Find a resident and help with a request.' },
       sellCheques: { title: 'Sell vouchers', text: 'Sell vouchers at the counter, for cash or by card.' },
       verifyPass: { title: 'Check city passes', text: 'Check a new city pass.' },

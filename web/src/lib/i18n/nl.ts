@@ -155,6 +155,7 @@ export const nl = {
       orgHours: { title: 'Uren inkopen', text: 'Koop uren in voor uw organisatie.' },
       invoices: { title: 'Facturen', text: 'Zie en download uw facturen.' },
       dispatchBoard: { title: 'Planbord', text: 'Nieuwe aanvragen en wie welk werk doet.' },
+      workers: { title: 'Medewerkers', text: 'Contract, uren, vaardigheden en afwezigheid van medewerkers.' },
       households: { title: 'Bewoners zoeken', text: 'Zoek een bewoner en help bij een aanvraag.' },
       sellCheques: { title: 'Cheques verkopen', text: 'Verkoop cheques aan de balie, contant of met pin.' },
       verifyPass: { title: 'Stadspassen controleren', text: 'Controleer een nieuwe stadspas.' },

@@ -13,20 +13,21 @@ export interface Card {
 export const CARDS_BY_ROLE: Record<Role, readonly Card[]> = {
   resident: [
     { key: 'services', href: '/diensten' },
-    { key: 'book' },
-    { key: 'bookings' },
+    { key: 'book', href: '/boeken' },
+    { key: 'bookings', href: '/boekingen' },
     { key: 'wallet', href: '/portemonnee' },
     { key: 'cityPass', href: '/stadspas' },
   ],
   organisation_member: [
     { key: 'services', href: '/diensten' },
-    { key: 'orgBookings' },
+    { key: 'orgBookings', href: '/organisatie/boekingen' },
     { key: 'orgWallet', href: '/portemonnee' },
     { key: 'orgHours', href: '/organisatie/bestellen' },
     { key: 'invoices', href: '/organisatie/facturen' },
   ],
   dispatcher: [
-    { key: 'dispatchBoard' },
+    { key: 'dispatchBoard', href: '/planning' },
+    { key: 'workers', href: '/medewerkers' },
     { key: 'households', href: '/balie' },
     { key: 'sellCheques', href: '/balie' },
     { key: 'verifyPass', href: '/balie' },
@@ -36,6 +37,7 @@ export const CARDS_BY_ROLE: Record<Role, readonly Card[]> = {
   programme_admin: [
     { key: 'adminInvoices', href: '/beheer/facturen' },
     { key: 'counter', href: '/balie' },
+    { key: 'workers', href: '/medewerkers' },
     { key: 'manageServices' },
     { key: 'manageUsers' },
     { key: 'figures' },
