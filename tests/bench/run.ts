@@ -35,7 +35,9 @@ import {
   createDatabase, DEMO_PASSWORD, dropDatabase, ensureDatabase, migrateToLatest, seedDemo, startEmbeddedPostgres, withDatabase,
 } from '@buurtservice/db';
 import { hashPassword } from '@buurtservice/api';
+import { benchBook } from './book.js';
 import { benchRedeem } from './redeem.js';
+import { benchPlanning } from './planning.js';
 import { INSERT_TABLE_DDL, startServer, type ServerKind } from './servers.js';
 
 type Embedded = Awaited<ReturnType<typeof startEmbeddedPostgres>>;
@@ -434,6 +436,33 @@ async function main(): Promise<void> {
   figure('redeem_vs_insert_ratio', round(redeemRatio, 3), 'ratio');
   figure('ledger_discrepancy_minutes', redeem.discrepancyMinutes, 'minutes');
 
+  // (e) issue 4: dispatch suggestions and the auto-planner (seeds its own workers and jobs into Breda)
+  const planningServer = await start('api');
+  const plan = await benchPlanning({ base: `http://127.0.0.1:${planningServer.port}`, databaseUrl, log });
+  await planningServer.stop();
+  figure('suggest_p99_ms', round(plan.suggestP99, 2), 'ms');
+  figure('suggest_flexible_p99_ms', round(plan.suggestFlexibleP99, 2), 'ms');
+  figure('autoplan_week_ms', round(plan.autoplanWeekMs, 1), 'ms');
+  figure('autoplan_week_filled_ratio', round(plan.autoplanWeekFilled, 4), 'ratio');
+  figure('autoplan_week_http_ms', round(plan.autoplanWeekHttpMs, 1), 'ms');
+  figure('autoplan_quality_ratio', round(plan.qualityMean, 4), 'ratio');
+  figure('autoplan_quality_min_ratio', round(plan.qualityMin, 4), 'ratio');
+
+  // (f) issue 4: booking a job with its hold (POST /bookings) over two API processes, against the insert baseline
+  const [bookA, bookB] = [await start('api'), await start('api')];
+  const book = await benchBook({
+    bases: [`http://127.0.0.1:${bookA.port}`, `http://127.0.0.1:${bookB.port}`], databaseUrl, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, log,
+  });
+  await Promise.all([bookA.stop(), bookB.stop()]);
+  if (book.other > 0 || book.discrepancy > 0) {
+    log(`book: FAILED: ${book.other} answers other than 201, ${book.discrepancy} bookings without their hold`);
+    failures++;
+  }
+  figure('book_rps', Math.round(book.rps), 'req/s');
+  figure('book_p99_ms', round(book.p99, 2), 'ms');
+  const bookRatio = book.rps / insert.requests.average;
+  figure('book_vs_insert_ratio', round(bookRatio, 3), 'ratio');
+
   const ratio = quote.requests.average / bare.requests.average;
   figure('quote_vs_bare_ratio', round(ratio, 3), 'ratio');
   figure('quote_vs_insert_ratio', round(quote.requests.average / insert.requests.average, 3), 'ratio');
@@ -445,6 +474,11 @@ async function main(): Promise<void> {
   process.stdout.write(`# target quote_p99_ms < ${TARGET_P99_MS}: ${verdict(quote.latency.p99 < TARGET_P99_MS)} (${quote.latency.p99})\n`);
   process.stdout.write(`# target redeem_vs_insert_ratio >= 0.3: ${verdict(redeemRatio >= 0.3)} (${round(redeemRatio, 3)})\n`);
   process.stdout.write(`# target ledger_discrepancy_minutes = 0: ${verdict(redeem.discrepancyMinutes === 0)} (${redeem.discrepancyMinutes})\n`);
+  process.stdout.write(`# target book_vs_insert_ratio >= 0.4: ${verdict(bookRatio >= 0.4)} (${round(bookRatio, 3)})\n`);
+  process.stdout.write(`# target book_p99_ms < 50: ${verdict(book.p99 < 50)} (${book.p99})\n`);
+  process.stdout.write(`# target suggest_p99_ms < 50: ${verdict(plan.suggestP99 < 50)} (${round(plan.suggestP99, 2)})\n`);
+  process.stdout.write(`# target autoplan_week_ms < 2000: ${verdict(plan.autoplanWeekMs < 2000)} (${round(plan.autoplanWeekMs, 1)})\n`);
+  process.stdout.write(`# target autoplan_quality_ratio >= 0.98: ${verdict(plan.qualityMean >= 0.98)} (mean ${round(plan.qualityMean, 4)}, min ${round(plan.qualityMin, 4)})\n`);
   await cleanup();
   // Other work on these 2 cores skews every figure: say how busy the machine was (1-minute load).
   const load = `load ${round(loadBefore, 2)} before, ${round(loadavg()[0] ?? 0, 2)} after`;
