@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type RawBuilder, type Selectable } from 'kysely';
 import {
   amsterdamDate, BookingTransitionError, canTake, nextState, priceJob,
@@ -254,48 +255,71 @@ export async function createBooking(tx: Tx, b: NewBooking): Promise<CreatedBooki
   }
   const price = priceJob(b.workersNeeded, b.durationMinutes, b.tariff.centsPerWorkerHour);
 
-  let booking: BookingRow;
-  try {
-    booking = await tx
-      .insertInto('bookings')
-      .values({
-        programme_id: b.programmeId,
-        household_id: b.customer.householdId ?? null,
-        organisation_id: b.customer.organisationId ?? null,
-        service_id: b.serviceId,
-        place: b.place.kind,
-        location_id: b.place.kind === 'organisation_location' ? b.place.locationId : null,
-        starts_at: b.timing.startsAt ?? null,
-        window_start: b.timing.windowStart ?? null,
-        window_end: b.timing.windowEnd ?? null,
-        duration_minutes: b.durationMinutes,
-        workers_needed: b.workersNeeded,
-        notes: b.notes ?? '',
-        contact_phone: b.contactPhone ?? null,
-        tariff_category: b.tariff.category,
-        cents_per_worker_hour: b.tariff.centsPerWorkerHour,
-        created_by: b.createdBy,
-        on_behalf: b.onBehalf,
-        series_id: b.seriesId ?? null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  } catch (err) {
-    if ((err as PgError).constraint?.includes('location_id')) throw new BookingRuleError('location_not_found');
-    throw err;
-  }
-
+  // The hold first, under the id the booking will have; then the booking in the state the hold
+  // decided and the event that says so, in one statement. (Three round trips fewer than insert,
+  // hold, update, event; the lifecycle is the same: requested → ready_to_plan or awaiting_payment.)
+  const bookingId = randomUUID();
   const held = await wallet.holdForBooking(tx, {
-    programmeId: b.programmeId, owner: b.customer, bookingId: booking.id, minutes: price.workerMinutes, idempotencyKey: holdKey(booking.id), actorUserId: b.createdBy,
+    programmeId: b.programmeId, owner: b.customer, bookingId, minutes: price.workerMinutes, idempotencyKey: holdKey(bookingId), actorUserId: b.createdBy,
   });
   // A replay cannot happen for a new booking's key; if it did, the minutes are held.
   const hold: HoldOutcome = held.replayed || held.status === 'held'
     ? { status: 'held', minutes: price.workerMinutes }
     : { status: 'short', neededMinutes: price.workerMinutes, availableMinutes: held.availableMinutes };
-  const transition = hold.status === 'held'
-    ? await applyTransition(tx, booking, 'hold_placed', { actorUserId: b.createdBy, details: { heldMinutes: hold.minutes } })
-    : await applyTransition(tx, booking, 'hold_short', { actorUserId: b.createdBy, details: { neededMinutes: hold.neededMinutes, availableMinutes: hold.availableMinutes } });
-  return { booking: { ...booking, state: transition.to }, price, hold, transition };
+  const action: BookingAction = hold.status === 'held' ? 'hold_placed' : 'hold_short';
+  const from: BookingState = 'requested';
+  const to = nextState(from, action);
+  const details = hold.status === 'held' ? { heldMinutes: hold.minutes } : { neededMinutes: hold.neededMinutes, availableMinutes: hold.availableMinutes };
+
+  let created: BookingRow & { event_id: string };
+  try {
+    created = await tx
+      .with('b', (q) => q
+        .insertInto('bookings')
+        .values({
+          id: bookingId,
+          programme_id: b.programmeId,
+          household_id: b.customer.householdId ?? null,
+          organisation_id: b.customer.organisationId ?? null,
+          service_id: b.serviceId,
+          place: b.place.kind,
+          location_id: b.place.kind === 'organisation_location' ? b.place.locationId : null,
+          starts_at: b.timing.startsAt ?? null,
+          window_start: b.timing.windowStart ?? null,
+          window_end: b.timing.windowEnd ?? null,
+          duration_minutes: b.durationMinutes,
+          workers_needed: b.workersNeeded,
+          notes: b.notes ?? '',
+          contact_phone: b.contactPhone ?? null,
+          state: to,
+          tariff_category: b.tariff.category,
+          cents_per_worker_hour: b.tariff.centsPerWorkerHour,
+          created_by: b.createdBy,
+          on_behalf: b.onBehalf,
+          series_id: b.seriesId ?? null,
+        })
+        .returningAll())
+      .with('e', (q) => q
+        .insertInto('booking_events')
+        .columns(['programme_id', 'booking_id', 'from_state', 'to_state', 'action', 'actor_user_id', 'details'])
+        .expression((eb) => eb.selectFrom('b').select([
+          'b.programme_id', 'b.id', sql<BookingState>`${from}::booking_state`.as('from_state'), 'b.state', sql<BookingAction>`${action}::booking_action`.as('action'),
+          sql<string>`${b.createdBy}::uuid`.as('actor_user_id'), sql<string>`${JSON.stringify(details)}::jsonb`.as('details'),
+        ]))
+        .returning('id'))
+      .selectFrom('b')
+      .selectAll('b')
+      .select((eb) => eb.selectFrom('e').select('e.id').as('event_id'))
+      .executeTakeFirstOrThrow() as BookingRow & { event_id: string };
+  } catch (err) {
+    if ((err as PgError).constraint?.includes('location_id')) throw new BookingRuleError('location_not_found');
+    throw err;
+  }
+  const { event_id: eventId, ...booking } = created;
+  // The messages this change causes, as applyTransition sends them.
+  await notifications.onTransition(tx, { programmeId: b.programmeId, bookingId, action, eventId });
+  const transition: Transition = { bookingId, action, from, to };
+  return { booking, price, hold, transition };
 }
 
 /**

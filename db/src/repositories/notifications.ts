@@ -77,33 +77,29 @@ interface TeamMember {
   starts_at: Date;
 }
 
-/** Reads the booking as it is now in this transaction (after the change), with its active team. */
+/** Reads the booking as it is now in this transaction (after the change), with its active team: one query. */
 async function bookingFacts(db: Executor, programmeId: string, bookingId: string): Promise<{ facts: BookingFacts; team: TeamMember[] } | null> {
-  const facts = (await sql<BookingFacts>`
+  const row = (await sql<BookingFacts & { team: { worker_id: string; display_name: string; starts_at: string }[] }>`
     select b.id, b.programme_id, b.household_id, b.organisation_id, b.place, b.starts_at, b.window_start, b.window_end,
       b.duration_minutes, b.notes, s.name_nl, s.name_en, coalesce(h.name, o.name) as customer_name, l.name as location_name,
       case b.place when 'home' then h.street when 'organisation_location' then l.street end as street,
       case b.place when 'home' then h.house_number when 'organisation_location' then l.house_number end as house_number,
       case b.place when 'home' then h.house_number_suffix when 'organisation_location' then l.house_number_suffix end as house_number_suffix,
       case b.place when 'home' then h.postcode when 'organisation_location' then l.postcode end as postcode,
-      case b.place when 'home' then h.city when 'organisation_location' then l.city end as city
+      case b.place when 'home' then h.city when 'organisation_location' then l.city end as city,
+      coalesce((
+        select json_agg(json_build_object('worker_id', a.worker_id, 'display_name', u.display_name, 'starts_at', lower(a.during)) order by a.leads desc, u.display_name)
+        from booking_assignments a join users u on u.id = a.worker_id
+        where a.booking_id = b.id and a.released_at is null), '[]'::json) as team
     from bookings b
     join services s on s.id = b.service_id
     left join households h on h.id = b.household_id
     left join organisations o on o.id = b.organisation_id
     left join organisation_locations l on l.id = b.location_id
     where b.programme_id = ${programmeId} and b.id = ${bookingId}`.execute(db)).rows[0];
-  if (!facts) return null;
-  const team = await db
-    .selectFrom('booking_assignments as a')
-    .innerJoin('users as u', 'u.id', 'a.worker_id')
-    .select(['a.worker_id', 'u.display_name', sql<Date>`lower(a.during)`.as('starts_at')])
-    .where('a.booking_id', '=', bookingId)
-    .where('a.released_at', 'is', null)
-    .orderBy('a.leads', 'desc')
-    .orderBy('u.display_name')
-    .execute();
-  return { facts, team };
+  if (!row) return null;
+  const { team, ...facts } = row;
+  return { facts, team: team.map((m) => ({ worker_id: m.worker_id, display_name: m.display_name, starts_at: new Date(m.starts_at) })) };
 }
 
 const firstName = (displayName: string) => displayName.trim().split(/\s+/)[0] ?? displayName;
@@ -129,31 +125,22 @@ function payloadFor(audience: Audience, facts: BookingFacts, team: TeamMember[],
   };
 }
 
-/** The customer's people: the household's residents or the organisation's members (active accounts). */
-async function customerUserIds(db: Executor, facts: Pick<BookingFacts, 'programme_id' | 'household_id' | 'organisation_id'>): Promise<string[]> {
-  const rows = await db
-    .selectFrom('users')
-    .select('id')
-    .where('programme_id', '=', facts.programme_id)
-    .where('disabled_at', 'is', null)
-    .where((eb) => facts.household_id
-      ? eb.and([eb('household_id', '=', facts.household_id), eb('role', '=', 'resident')])
-      : eb.and([eb('organisation_id', '=', facts.organisation_id), eb('role', '=', 'organisation_member')]))
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 async function toCustomer(tx: Executor, kind: BookingNotificationKind, facts: BookingFacts, payload: BookingMessagePayload, key: (userId: string) => string): Promise<number> {
-  let written = 0;
-  for (const userId of await customerUserIds(tx, facts)) {
-    const fresh = await enqueue(tx, {
-      programme_id: facts.programme_id, household_id: facts.household_id, organisation_id: facts.organisation_id, user_id: userId,
-      kind, dedupe_key: key(userId), payload: JSON.stringify(payload),
-    });
-    if (fresh) written += 1;
-  }
-  return written;
+  // One message per active customer account, written in one statement; the dedupe key is the
+  // event's key with the user id at its end (key('') + id).
+  const prefix = key('');
+  const rows = await sql<{ id: string }>`
+    insert into outbox (programme_id, household_id, organisation_id, user_id, kind, dedupe_key, payload)
+    select ${facts.programme_id}, ${facts.household_id}, ${facts.organisation_id}, u.id, ${kind}, ${prefix} || u.id::text, ${JSON.stringify(payload)}::jsonb
+    from users u
+    where u.programme_id = ${facts.programme_id} and u.disabled_at is null
+      and ${facts.household_id
+        ? sql`u.household_id = ${facts.household_id} and u.role = 'resident'`
+        : sql`u.organisation_id = ${facts.organisation_id} and u.role = 'organisation_member'`}
+    order by u.id
+    on conflict (dedupe_key) do nothing
+    returning id`.execute(tx);
+  return rows.rows.length;
 }
 
 async function toWorker(tx: Executor, kind: BookingNotificationKind, facts: BookingFacts, workerId: string, payload: BookingMessagePayload, key: string): Promise<number> {
