@@ -189,7 +189,7 @@ async function call<T>(base: string, method: string, url: string, token: string 
  * Seeds Breda with 200 more garden workers, each with two jobs a day in week A (Monday to Friday,
  * scheduled), the jobs to ask about in week A, and 500 open jobs in week B. Returns their ids.
  */
-async function seed(db: Database, weekA: string, weekB: string): Promise<{ fixed: string; flexible: string }> {
+export async function seed(db: Database, weekA: string, weekB: string): Promise<{ fixed: string; flexible: string }> {
   const p = await db.selectFrom('programmes').select('id').where('slug', '=', 'breda-noordoost').executeTakeFirstOrThrow();
   const dispatcher = await db.selectFrom('users').select('id').where('email', '=', 'coordinator@example.nl').executeTakeFirstOrThrow();
   const household = await db.selectFrom('households').select('id').where('programme_id', '=', p.id).where('name', '=', 'Fam. Jansen').executeTakeFirstOrThrow();

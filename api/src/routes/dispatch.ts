@@ -95,6 +95,9 @@ function refusalCode(err: unknown): ErrorCode | null {
   return typeof code === 'string' && Object.hasOwn(ERRORS, code) && ERRORS[code as ErrorCode].status < 500 ? (code as ErrorCode) : null;
 }
 
+/** A dispatcher waits for the plan: the improvement stops after this long (placing every job always finishes). */
+const AUTOPLAN_TIME_LIMIT_MS = 1500;
+
 export const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app;
   const security = [{ bearer: [] }];
@@ -252,7 +255,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       programmeId: caller.programmeId, from: weeks.from, until: weeks.until, month: from.slice(0, 7),
       customers: jobs.map((j) => ({ householdId: j.householdId, organisationId: j.organisationId })),
     });
-    const plan = planning.autoplan({ jobs, workers: people, from, until, ctx: { now: now().getTime() } });
+    const plan = planning.autoplan({ jobs, workers: people, from, until, ctx: { now: now().getTime() }, timeLimitMs: AUTOPLAN_TIME_LIMIT_MS });
     return {
       proposals: plan.proposals.map((p) => ({
         bookingId: p.bookingId, startsAt: new Date(p.startsAt).toISOString(),

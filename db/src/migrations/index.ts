@@ -12,6 +12,7 @@ import * as outboxDelivery from './2026-11-22T2400_outbox_delivery.js';
 import * as absenceKindOther from './2026-11-22T2450_absence_kind_other.js';
 import * as ledgerFunctions from './2026-11-22T2500_ledger_functions.js';
 import * as workerEmailWithoutLogin from './2026-11-22T2550_worker_email_without_login.js';
+import * as planningIndexes from './2026-11-22T2600_planning_indexes.js';
 
 /**
  * Every migration, by name. Names carry a sortable date prefix and the Migrator runs them in
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T2450_absence_kind_other': absenceKindOther,
   '2026-11-22T2500_ledger_functions': ledgerFunctions,
   '2026-11-22T2550_worker_email_without_login': workerEmailWithoutLogin,
+  '2026-11-22T2600_planning_indexes': planningIndexes,
 };

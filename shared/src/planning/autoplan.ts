@@ -32,6 +32,13 @@ import type { LocalizedText, PlanJob, PlanWorker, PlanningContext } from './type
  *     re-plan them after it (an ejection chain of depth one); re-plan each pair of jobs that
  *     compete for a worker in both orders (covers swaps). A move is kept only when the objective
  *     strictly grows, so the search ends.
+ *
+ * Speed (a week of 500 jobs, 80 workers: about 0.1 s): each job's `ideal` (its best team with only
+ * the assignments already made in the way) bounds what a re-plan can give it, so a move stops as
+ * soon as it cannot gain any more, and the best-team search skips the options and candidates
+ * that cannot reach what the move needs. These cuts never change the outcome of a move: the
+ * plans are those of the plain search. The workers' time is a sorted list of busy stretches per
+ * worker, shared by a team's members.
  */
 
 export const SLOT_WEIGHT = 200;
@@ -52,6 +59,12 @@ export interface AutoplanInput {
   startStep?: number;
   /** budget of re-plans in the improvement phase (keeps the run time bounded, deterministically) */
   maxMoves?: number;
+  /**
+   * Wall-clock cap of the whole run (ms): the improvement stops once it is reached, and the plan
+   * so far is the answer. A safety net for a live request; the result then depends on the
+   * machine's speed, so tests leave it out and rely on `maxMoves`.
+   */
+  timeLimitMs?: number;
   /** skip the improvement phase (for comparison) */
   construction?: 'only';
 }
@@ -127,20 +140,78 @@ export function buildModel(input: AutoplanInput): PlanningModel {
     const needsLead = job.workersNeeded > 1 && !job.assigned.some((a) => a.leads);
     const starts = open === 0 ? [] : startOptions(job, ctx.now, { step: input.startStep ?? AUTOPLAN_START_STEP, days: { from: input.from, until: input.until } });
     const span = job.durationMinutes * MINUTE_MS;
+    const skilled: number[] = [];
+    input.workers.forEach((worker, w) => {
+      if (!pinned.has(worker.id) && worker.skills[job.skill] !== undefined) skilled.push(w);
+    });
     const options = starts.map((start) => {
       const end = start + span;
       const candidates: Candidate[] = [];
-      input.workers.forEach((worker, w) => {
-        if (pinned.has(worker.id) || worker.skills[job.skill] === undefined) return;
+      for (const w of skilled) {
         const a = assess(job, start, end, initialLoads[w]!, ctx);
         if (a.eligible) candidates.push({ w, score: a.score, lead: a.canLead, good: a.good });
-      });
+      }
       candidates.sort((x, y) => y.score - x.score || x.w - y.w);
       return { start, end, weeks: minutesPerWeek(start, end), candidates };
     });
     return { job, open, needsLead, options };
   });
   return { jobs, workers: input.workers, initialLoads, ctx };
+}
+
+// ── Workers' time while planning ─────────────────────────────────────────────────────────────────
+
+/** A stretch of a worker's time: one of the plan's jobs (index), or -1 for an assignment already made. */
+interface Busy {
+  start: number;
+  end: number;
+  job: number;
+}
+
+/**
+ * One worker's time while planning: the busy stretches by start, and the minutes per ISO week
+ * (kept for a worker with a weekly cap only). The plan's stretches are the options' own objects,
+ * shared by the team's members: placing a team allocates nothing.
+ */
+class Timeline {
+  readonly busy: Busy[] = [];
+  /** week (Monday day number) → minutes */
+  readonly weekMinutes = new Map<number, number>();
+
+  constructor(readonly cap: number | null) {}
+
+  /** Free during the option and within the cap with it. */
+  fits(opt: StartOption): boolean {
+    for (const b of this.busy) {
+      if (b.start >= opt.end) break;
+      if (b.end > opt.start) return false;
+    }
+    if (this.cap === null) return true;
+    for (const [week, minutes] of opt.weeks) if ((this.weekMinutes.get(week) ?? 0) + minutes > this.cap) return false;
+    return true;
+  }
+
+  add(b: Busy, weeks: readonly (readonly [number, number])[]): void {
+    let i = this.busy.length;
+    while (i > 0 && this.busy[i - 1]!.start > b.start) i--;
+    this.busy.splice(i, 0, b);
+    if (this.cap !== null) for (const [week, minutes] of weeks) this.weekMinutes.set(week, (this.weekMinutes.get(week) ?? 0) + minutes);
+  }
+
+  remove(job: number, weeks: readonly (readonly [number, number])[]): void {
+    const i = this.busy.findIndex((b) => b.job === job);
+    if (i < 0) return;
+    this.busy.splice(i, 1);
+    if (this.cap !== null) for (const [week, minutes] of weeks) this.weekMinutes.set(week, this.weekMinutes.get(week)! - minutes);
+  }
+}
+
+function initialTimelines(workers: readonly PlanWorker[]): Timeline[] {
+  return workers.map((w) => {
+    const line = new Timeline(w.weeklyCapMinutes);
+    for (const a of w.assignments) line.add({ start: a.start, end: a.end, job: -1 }, minutesPerWeek(a.start, a.end));
+    return line;
+  });
 }
 
 // ── Teams ────────────────────────────────────────────────────────────────────────────────────────
@@ -151,91 +222,180 @@ export interface Team {
   members: Candidate[];
   /** worker index of the leader, -1 for none */
   lead: number;
+  /** the team's part of the objective (teamValue) */
+  value: number;
 }
 
-const NO_TEAM: Team = { option: -1, members: [], lead: -1 };
+const NO_TEAM: Team = { option: -1, members: [], lead: -1, value: 0 };
 
-export const teamValue = (t: Team): number => t.members.reduce((sum, m) => sum + SLOT_WEIGHT + m.score, 0);
+export const teamValue = (t: Pick<Team, 'members'>): number => t.members.reduce((sum, m) => sum + SLOT_WEIGHT + m.score, 0);
 
 /**
  * The best team for one job at one start, given the workers' time now. Exact for the job alone:
  * without a leader to find, the best free workers; with one, either the best free workers
  * already include someone who can lead (then the best of them leads), or the best free leader
- * joins the best others. No free leader: no team.
+ * joins the best others. No free leader: no team. No team either once it is clear the team
+ * would be worth less than `need` (the candidates come best first).
  */
-function bestTeamAt(m: JobModel, option: number, loads: readonly WorkerLoad[]): Team {
+function bestTeamAt(m: JobModel, option: number, lines: readonly Timeline[], need: number): Team {
   const opt = m.options[option]!;
   const top: Candidate[] = [];
+  let value = 0;
   let firstLead: Candidate | null = null;
   for (const c of opt.candidates) {
     if (top.length >= m.open && (!m.needsLead || firstLead)) break;
-    if (!loads[c.w]!.fits(opt.start, opt.end, opt.weeks)) continue;
-    if (top.length < m.open) top.push(c);
+    if (top.length < m.open && value + (m.open - top.length) * (SLOT_WEIGHT + c.score) < need) return NO_TEAM;
+    if (!lines[c.w]!.fits(opt)) continue;
+    if (top.length < m.open) {
+      top.push(c);
+      value += SLOT_WEIGHT + c.score;
+    }
     if (c.lead && !firstLead) firstLead = c;
   }
   if (top.length === 0) return NO_TEAM;
-  if (!m.needsLead) return { option, members: top, lead: -1 };
+  if (!m.needsLead) return { option, members: top, lead: -1, value };
   if (!firstLead) return NO_TEAM;
-  if (top.includes(firstLead)) return { option, members: top, lead: firstLead.w };
-  return { option, members: [...top.slice(0, m.open - 1), firstLead], lead: firstLead.w };
+  if (top.includes(firstLead)) return { option, members: top, lead: firstLead.w, value };
+  value += firstLead.score - top[m.open - 1]!.score;
+  top[m.open - 1] = firstLead;
+  return { option, members: top, lead: firstLead.w, value };
 }
 
-function bestTeam(m: JobModel, loads: readonly WorkerLoad[]): Team {
+/**
+ * A job's options, the most promising first: `order` by `bound` (what the option's best
+ * candidates would give, every one free), ties by index. No team at an option beats its bound.
+ */
+interface OptionRank {
+  order: number[];
+  bound: number[];
+}
+
+function rankOptions(m: JobModel): OptionRank {
+  const bound = m.options.map((o) => teamValue({ members: o.candidates.slice(0, m.open) }));
+  const order = m.options.map((_, o) => o).sort((a, b) => bound[b]! - bound[a]! || a - b);
+  return { order, bound };
+}
+
+/**
+ * The best team over the job's options worth more than `floor`, else no team: the highest value,
+ * ties to the first option. The options are tried by their bound, so the search stops at the
+ * first whose bound is below the best found (or not above the floor).
+ */
+function bestTeam(m: JobModel, rank: OptionRank, lines: readonly Timeline[], floor = 0): Team {
   let best = NO_TEAM;
-  let bestValue = 0;
-  for (let o = 0; o < m.options.length; o++) {
-    const t = bestTeamAt(m, o, loads);
-    const v = teamValue(t);
-    if (v > bestValue) {
-      best = t;
-      bestValue = v;
-      // nothing beats every place filled with perfect scores
-      if (v === m.open * (SLOT_WEIGHT + 100)) break;
-    }
+  for (const o of rank.order) {
+    const need = Math.max(floor + 1, best.value);
+    if (rank.bound[o]! < need) break;
+    const t = bestTeamAt(m, o, lines, need);
+    if (t.value >= need && (t.value > best.value || o < best.option)) best = t;
   }
   return best;
 }
 
+/** The number of bits set. */
+function popcount(bits: number): number {
+  let n = 0;
+  for (let b = bits >>> 0; b !== 0; b = (b & (b - 1)) >>> 0) n++;
+  return n;
+}
+
+/** Whether one of the team's members is in the set of workers. */
+function holdsAny(team: Team, workers: Uint32Array): boolean {
+  for (const c of team.members) if ((workers[c.w >>> 5]! & (1 << (c.w & 31))) !== 0) return true;
+  return false;
+}
+
 // ── The planner ──────────────────────────────────────────────────────────────────────────────────
 
-const planKey = (j: number) => `plan:${j}`;
+export interface PlannerLimits {
+  /** budget of re-plans (deterministic) */
+  maxMoves?: number;
+  /** wall-clock instant (performance.now()) after which no more moves are made */
+  deadline?: number;
+}
 
 export class Planner {
-  readonly loads: WorkerLoad[];
+  private readonly lines: Timeline[];
   readonly teams: Team[];
   moves = 0;
   improvements = 0;
   rounds = 0;
+  private readonly maxMoves: number;
+  private readonly deadline: number;
+  private readonly ranks: OptionRank[];
+  /** per job and option its busy stretch, shared by the team's members */
+  private readonly stretches: Busy[][];
+  /** what each job would get alone (only the assignments already made in the way): no re-plan gives it more */
+  private readonly ideal: number[];
+  /** per job the workers eligible at any of its options, as a bit set */
+  private readonly workers: Uint32Array[];
 
-  constructor(readonly model: PlanningModel, private readonly maxMoves = DEFAULT_MAX_MOVES) {
-    this.loads = model.workers.map((w) => new WorkerLoad(w));
+  constructor(readonly model: PlanningModel, limits: PlannerLimits = {}) {
+    this.maxMoves = limits.maxMoves ?? DEFAULT_MAX_MOVES;
+    this.deadline = limits.deadline ?? Infinity;
+    this.lines = initialTimelines(model.workers);
     this.teams = model.jobs.map(() => NO_TEAM);
+    this.ranks = model.jobs.map(rankOptions);
+    this.stretches = model.jobs.map((m, j) => m.options.map((o) => ({ start: o.start, end: o.end, job: j })));
+    this.ideal = model.jobs.map((m, j) => bestTeam(m, this.ranks[j]!, this.lines).value);
+    const words = Math.ceil(model.workers.length / 32);
+    this.workers = model.jobs.map((m) => {
+      const set = new Uint32Array(words);
+      for (const o of m.options) for (const c of o.candidates) set[c.w >>> 5]! |= 1 << (c.w & 31);
+      return set;
+    });
+  }
+
+  /** The move budget or the time is spent. */
+  private spent(): boolean {
+    return this.moves >= this.maxMoves || (this.deadline !== Infinity && performance.now() >= this.deadline);
+  }
+
+  private bestTeam(j: number, floor = 0): Team {
+    return bestTeam(this.model.jobs[j]!, this.ranks[j]!, this.lines, floor);
   }
 
   private apply(j: number, team: Team): void {
     this.teams[j] = team;
     if (team.option < 0) return;
-    const opt = this.model.jobs[j]!.options[team.option]!;
-    for (const c of team.members) this.loads[c.w]!.add(opt.start, opt.end, planKey(j), opt.weeks);
+    const weeks = this.model.jobs[j]!.options[team.option]!.weeks;
+    const stretch = this.stretches[j]![team.option]!;
+    for (const c of team.members) this.lines[c.w]!.add(stretch, weeks);
   }
 
   private unapply(j: number): void {
     const team = this.teams[j]!;
-    for (const c of team.members) this.loads[c.w]!.remove(planKey(j));
+    if (team.option >= 0) {
+      const weeks = this.model.jobs[j]!.options[team.option]!.weeks;
+      for (const c of team.members) this.lines[c.w]!.remove(j, weeks);
+    }
     this.teams[j] = NO_TEAM;
   }
 
-  /** Re-plans the jobs in this order; keeps the result only if the objective grows. */
+  /**
+   * Re-plans the jobs in this order; keeps the result only if the objective grows. It gives up
+   * as soon as the jobs still to re-plan could not make up the difference even at their ideal.
+   */
   replan(jobs: readonly number[]): boolean {
     this.moves++;
+    let oldValue = 0;
+    let reachable = 0;
+    for (const j of jobs) {
+      oldValue += this.teams[j]!.value;
+      reachable += this.ideal[j]!;
+    }
+    if (reachable <= oldValue) return false;
     const before = jobs.map((j) => this.teams[j]!);
-    const oldValue = before.reduce((s, t) => s + teamValue(t), 0);
     for (const j of jobs) this.unapply(j);
     let newValue = 0;
     for (const j of jobs) {
-      const t = bestTeam(this.model.jobs[j]!, this.loads);
+      // below this, the move cannot gain even with the jobs after j at their ideal
+      const floor = oldValue - (reachable - this.ideal[j]!);
+      const t = this.bestTeam(j, Math.max(0, floor));
       this.apply(j, t);
-      newValue += teamValue(t);
+      newValue += t.value;
+      reachable -= this.ideal[j]! - t.value;
+      if (reachable <= oldValue) break;
     }
     if (newValue > oldValue) {
       this.improvements++;
@@ -249,46 +409,40 @@ export class Planner {
   /** Fewest eligible workers per open place first, then by the earliest start, then input order. */
   difficultyOrder(): number[] {
     const info = this.model.jobs.map((m, j) => {
-      const workers = new Set<number>();
-      for (const o of m.options) for (const c of o.candidates) workers.add(c.w);
-      return { j, slack: m.open === 0 ? Infinity : workers.size / m.open, start: m.options[0]?.start ?? Infinity, flex: m.options.length };
+      const workers = this.workers[j]!.reduce((n, bits) => n + popcount(bits), 0);
+      return { j, slack: m.open === 0 ? Infinity : workers / m.open, start: m.options[0]?.start ?? Infinity, flex: m.options.length };
     });
     info.sort((a, b) => a.slack - b.slack || a.flex - b.flex || a.start - b.start || a.j - b.j);
     return info.filter((x) => this.model.jobs[x.j]!.options.length > 0).map((x) => x.j);
   }
 
   construct(order: readonly number[]): void {
-    for (const j of order) this.apply(j, bestTeam(this.model.jobs[j]!, this.loads));
+    for (const j of order) this.apply(j, this.bestTeam(j));
   }
 
   /** Jobs that compete with job j for a worker at overlapping times (or in the same week, for a capped worker). */
-  private rivals(order: readonly number[]): Map<number, number[]> {
-    const span = this.model.jobs.map((m) => {
-      const workers = new Set<number>();
-      for (const o of m.options) for (const c of o.candidates) workers.add(c.w);
-      const first = m.options[0];
-      const last = m.options[m.options.length - 1];
-      return { workers, from: first?.start ?? 0, until: last?.end ?? 0 };
+  private rivals(order: readonly number[], workers: readonly Uint32Array[]): Map<number, number[]> {
+    const capped = new Uint32Array(Math.ceil(this.model.workers.length / 32));
+    this.model.workers.forEach((w, i) => {
+      if (w.weeklyCapMinutes !== null) capped[i >>> 5]! |= 1 << (i & 31);
     });
-    const capped = this.model.workers.map((w) => w.weeklyCapMinutes !== null);
+    const span = this.model.jobs.map((m) => ({ from: m.options[0]?.start ?? 0, until: m.options[m.options.length - 1]?.end ?? 0 }));
     const byStart = [...order].sort((a, b) => span[a]!.from - span[b]!.from || a - b);
     const out = new Map<number, number[]>(order.map((j) => [j, []]));
     for (let x = 0; x < byStart.length; x++) {
       const a = byStart[x]!;
       const sa = span[a]!;
+      const wa = workers[a]!;
       const weekEnd = weekBounds(weekStartDay(localTime(sa.from).day))[1];
       for (let y = x + 1; y < byStart.length; y++) {
         const b = byStart[y]!;
         const sb = span[b]!;
         if (sb.from >= weekEnd) break;
+        // a worker both can do: at any time when they overlap, else one with a cap
+        const wb = workers[b]!;
         const overlapping = sb.from < sa.until;
         let shared = false;
-        for (const w of sb.workers) {
-          if (sa.workers.has(w) && (overlapping || capped[w])) {
-            shared = true;
-            break;
-          }
-        }
+        for (let i = 0; i < wa.length && !shared; i++) shared = (wa[i]! & wb[i]! & (overlapping ? ~0 : capped[i]!)) !== 0;
         if (shared) {
           out.get(a)!.push(b);
           out.get(b)!.push(a);
@@ -304,47 +458,50 @@ export class Planner {
    * Null when an existing assignment (not the plan's) is in the way.
    */
   private blockersOf(w: number, opt: StartOption): number[] | null {
-    const load = this.loads[w]!;
-    const keys = new Set<string>();
-    for (const k of load.overlapping(opt.start, opt.end)) {
-      if (!k.startsWith('plan:')) return null;
-      keys.add(k);
+    const line = this.lines[w]!;
+    const jobs = new Set<number>();
+    let freed = 0;
+    for (const b of line.busy) {
+      if (b.start >= opt.end) break;
+      if (b.end <= opt.start) continue;
+      if (b.job < 0) return null;
+      jobs.add(b.job);
+      freed += (b.end - b.start) / MINUTE_MS;
     }
-    const cap = this.model.workers[w]!.weeklyCapMinutes;
-    if (cap !== null) {
+    if (line.cap !== null) {
       const minutes = (opt.end - opt.start) / MINUTE_MS;
       const week = weekStartDay(localTime(opt.start).day);
-      const freed = [...keys].reduce((sum, k) => {
-        const o = this.optionOf(Number(k.slice(5)));
-        return sum + (o ? (o.end - o.start) / MINUTE_MS : 0);
-      }, 0);
-      if ((load.weekMinutes.get(week) ?? 0) - freed + minutes > cap) {
+      if ((line.weekMinutes.get(week) ?? 0) - freed + minutes > line.cap) {
         const [from, until] = weekBounds(week);
-        for (const k of load.overlapping(from, until)) if (k.startsWith('plan:')) keys.add(k);
+        for (const b of line.busy) {
+          if (b.start >= until) break;
+          if (b.end > from && b.job >= 0) jobs.add(b.job);
+        }
       }
     }
-    if (keys.size === 0) return null;
-    return [...keys].map((k) => Number(k.slice(5)));
-  }
-
-  private optionOf(j: number): StartOption | undefined {
-    const t = this.teams[j]!;
-    return t.option >= 0 ? this.model.jobs[j]!.options[t.option] : undefined;
+    return jobs.size === 0 ? null : [...jobs];
   }
 
   improve(order: readonly number[]): void {
-    const rivals = this.rivals(order);
-    const rank = new Map(order.map((j, i) => [j, i]));
-    const byRank = (a: number, b: number) => rank.get(a)! - rank.get(b)!;
-    // What each job would get alone (only the existing assignments in the way): a job that has it
-    // cannot gain, so the moves start from the others.
-    const ideal = this.model.jobs.map((m) => teamValue(bestTeam(m, this.model.initialLoads)));
-    const candidatesOf = this.model.jobs.map((m) => new Set(m.options.flatMap((o) => o.candidates.map((c) => c.w))));
+    const workers = this.workers;
+    const rivals = this.rivals(order, workers);
+    const rank = new Int32Array(this.model.jobs.length);
+    order.forEach((j, i) => (rank[j] = i));
+    const byRank = (a: number, b: number) => rank[a]! - rank[b]!;
+    // the competing jobs re-planned with a job that has an open place, hardest first
+    const near = new Map<number, number[]>();
+    const nearOf = (j: number) => {
+      let jobs = near.get(j);
+      if (!jobs) near.set(j, (jobs = [...(rivals.get(j) ?? [])].sort(byRank).slice(0, RECREATE_LIMIT)));
+      return jobs;
+    };
+    const ideal = this.ideal;
     for (this.rounds = 0; this.rounds < MAX_ROUNDS; this.rounds++) {
       let improved = false;
       for (const j of order) {
-        if (this.moves >= this.maxMoves) return;
-        if (teamValue(this.teams[j]!) >= ideal[j]!) continue;
+        if (this.spent()) return;
+        // a job that has what it would get alone cannot gain, so the moves start from the others
+        if (this.teams[j]!.value >= ideal[j]!) continue;
         const m = this.model.jobs[j]!;
         if (this.replan([j])) improved = true;
         if (this.teams[j]!.members.length < m.open) {
@@ -355,8 +512,8 @@ export class Planner {
           search: for (const o of options) {
             const opt = m.options[o]!;
             for (const c of opt.candidates) {
-              if (this.moves >= this.maxMoves) return;
-              if (team.members.includes(c) || this.loads[c.w]!.fits(opt.start, opt.end, opt.weeks)) continue;
+              if (this.spent()) return;
+              if (team.members.includes(c) || this.lines[c.w]!.fits(opt)) continue;
               const blockers = this.blockersOf(c.w, opt);
               if (!blockers || blockers.length > 6) continue;
               blockers.sort(byRank);
@@ -371,16 +528,16 @@ export class Planner {
           }
           // Ruin and recreate: the job first, then every job competing with it, hardest first.
           if (this.teams[j]!.members.length < m.open) {
-            const near = [...(rivals.get(j) ?? [])].sort(byRank).slice(0, RECREATE_LIMIT);
-            if (near.length > 0 && this.replan([j, ...near])) improved = true;
+            const jobs = nearOf(j);
+            if (jobs.length > 0 && this.replan([j, ...jobs])) improved = true;
           }
         }
         // Pairs: a job that holds a worker this one could use, re-planned together in both orders (swaps).
-        const wanted = candidatesOf[j]!;
+        const wanted = workers[j]!;
         for (const k of rivals.get(j) ?? []) {
-          if (teamValue(this.teams[j]!) >= ideal[j]!) break;
-          if (!this.teams[k]!.members.some((c) => wanted.has(c.w))) continue;
-          if (this.moves >= this.maxMoves) return;
+          if (this.teams[j]!.value >= ideal[j]!) break;
+          if (!holdsAny(this.teams[k]!, wanted)) continue;
+          if (this.spent()) return;
           if (this.replan([j, k]) || this.replan([k, j])) improved = true;
         }
       }
@@ -389,7 +546,7 @@ export class Planner {
   }
 
   objective(): number {
-    return this.teams.reduce((s, t) => s + teamValue(t), 0);
+    return this.teams.reduce((s, t) => s + t.value, 0);
   }
 }
 
@@ -418,6 +575,14 @@ function explainUnplaced(model: PlanningModel, planner: Planner, j: number): Unp
     reasons.push({
       code: 'team_incomplete',
       text: { nl: `${team.members.length} van de ${m.open} open plaatsen gevuld`, en: `${team.members.length} of the ${m.open} open places filled` },
+    });
+  }
+  // Too few people with the skill at all, once those already on this job are counted out.
+  const others = skilled.filter(({ i }) => !team.members.some((c) => c.w === i) && !m.job.assigned.some((a) => a.workerId === model.workers[i]!.id)).length;
+  if (others < m.open - team.members.length) {
+    reasons.push({
+      code: 'skill',
+      text: { nl: `Te weinig medewerkers met de vaardigheid ‘${skill}’ (nog ${others} beschikbaar)`, en: `Too few workers with the skill ‘${skill}’ (${others} more available)` },
     });
   }
   // Why the others could not come: at the team's start, or (not planned at all) at the start
@@ -454,8 +619,9 @@ function explainUnplaced(model: PlanningModel, planner: Planner, j: number): Unp
 // ── The whole run ────────────────────────────────────────────────────────────────────────────────
 
 export function autoplan(input: AutoplanInput): AutoplanResult {
+  const started = performance.now();
   const model = buildModel(input);
-  const planner = new Planner(model, input.maxMoves);
+  const planner = new Planner(model, { maxMoves: input.maxMoves, deadline: input.timeLimitMs === undefined ? undefined : started + input.timeLimitMs });
   const order = planner.difficultyOrder();
   planner.construct(order);
   if (input.construction !== 'only') planner.improve(order);
