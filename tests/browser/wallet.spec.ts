@@ -102,6 +102,12 @@ test.describe('selling vouchers at the counter', () => {
 
     await sell(page, 2, 'Contant');
     await expect(page.getByTestId('balance-hours')).toHaveText('2 uur');
+    // Today's sales stay listed: the undone one says so, the new one can still be opened to undo.
+    const today = page.getByTestId('sales-today').getByRole('listitem');
+    await expect(today).toHaveCount(2);
+    await expect(today.nth(0)).toContainText('2 dienstencheques voor € 20,00');
+    await expect(today.nth(0)).toContainText('Klik op het bonnummer om dit terug te draaien.');
+    await expect(today.nth(1)).toContainText('Teruggedraaid.');
     await page.getByLabel('Hoeveel tijd?').selectOption({ label: '1,5 uur' });
     await page.getByLabel('Welke dienst?').fill('Strijkservice');
     await page.getByRole('button', { name: 'Afrekenen' }).click();

@@ -350,6 +350,10 @@ export const en: Dictionary = {
     historyTitle: 'What happened',
     created: (name: string) => `${name} has been created. You can now sell vouchers or enter the city pass.`,
     sell: {
+      todayTitle: 'Sold today',
+      todayLine: (cheques: number, amount: string, at: string) => `${cheques} service ${cheques === 1 ? 'voucher' : 'vouchers'} for ${amount}, ${at}.`,
+      todayUndone: 'Undone.',
+      todayCanUndo: 'Open the receipt number to undo it.',
       title: 'Sell vouchers',
       count: 'Number of service vouchers',
       method: 'Paid by',

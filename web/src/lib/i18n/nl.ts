@@ -357,6 +357,10 @@ export const nl = {
     historyTitle: 'Wat er is gebeurd',
     created: (name: string) => `${name} is aangemaakt. U kunt nu cheques verkopen of de stadspas invullen.`,
     sell: {
+      todayTitle: 'Vandaag verkocht',
+      todayLine: (cheques: number, amount: string, at: string) => `${cheques} ${cheques === 1 ? 'dienstencheque' : 'dienstencheques'} voor ${amount}, ${at}.`,
+      todayUndone: 'Teruggedraaid.',
+      todayCanUndo: 'Klik op het bonnummer om dit terug te draaien.',
       title: 'Cheques verkopen',
       count: 'Aantal dienstencheques',
       method: 'Betaald met',

@@ -54,13 +54,14 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
   const id = householdIdOf(params, locale);
   const base = `/households/${id}`;
   const saleId = url.searchParams.get('verkoop');
-  const [household, wallet, history, pass, price, sale] = await Promise.all([
+  const [household, wallet, history, pass, price, sale, sales] = await Promise.all([
     locals.api.get<Household>(base),
     locals.api.get<Wallet>(`${base}/wallet`),
     locals.api.get<WalletHistory>(`${base}/wallet/history`),
     locals.api.get<CityPass>(`${base}/city-pass`),
     centsPerCheque(locals.api, locale, `?householdId=${id}`),
     saleId && isUuid(saleId) ? locals.api.get<CounterSale>(`/counter-sales/${saleId}`) : Promise.resolve(null),
+    locals.api.get<{ sales: (CounterSale & { canUndo: boolean })[] }>(`${base}/counter-sales`),
   ]);
   const today = amsterdamDate();
   // A sale is shown only on the page of its own household.
@@ -73,6 +74,8 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
     centsPerCheque: price,
     today,
     sale: shownSale,
+    // Today's sales at the counter, newest first: each opens its receipt and, while allowed, the undo form.
+    salesToday: sales.ok ? sales.data.sales.filter((x) => amsterdamDate(new Date(x.soldAt)) === today) : [],
     saleUndoable: shownSale !== null && shownSale.undoneAt === null && amsterdamDate(new Date(shownSale.soldAt)) === today,
     created: url.searchParams.get('nieuw') === '1',
     passDone: url.searchParams.get('stadspas'),
