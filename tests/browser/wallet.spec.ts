@@ -236,6 +236,11 @@ test('without online payment the buy page says where to buy at the counter', asy
   await expect(page.getByTestId('online-unavailable')).toHaveText('Online betalen kan hier nog niet.');
   await expect(page.getByTestId('service-point')).toContainText('Werk aan de Wijk, Wisselaan 4, 4823 JA Breda');
   await expect(page.getByRole('button', { name: 'Naar betalen' })).toHaveCount(0);
+  // A page of older history with a broken cursor: an empty page with the way back, not an error.
+  await page.goto('/portemonnee?eerder=onzin');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mijn dienstencheques');
+  await expect(page.getByRole('link', { name: 'Naar de nieuwste bewegingen' })).toBeVisible();
+  await expect(page.getByTestId('history-older')).toHaveCount(0);
 });
 
 test('a resident registers a city pass; a dispatcher checks it; then the resident pays the low price', async ({ browser }) => {

@@ -117,6 +117,8 @@ export interface WalletMovement {
 
 export interface WalletHistory {
   movements: WalletMovement[];
+  /** Where the next (older) page starts; null on the last page. */
+  nextBefore: string | null;
 }
 
 export type PaymentMethod = 'cash' | 'pin';

@@ -240,6 +240,8 @@ export const en: Dictionary = {
         : days === 1
           ? `Please note: these vouchers expire tomorrow, on ${date}. Use them in time.`
           : `Please note: these vouchers expire in ${days} days, on ${date}. Use them in time.`,
+    historyNewest: 'Back to the newest movements',
+    historyOlder: 'Older movements',
     historyTitle: 'What happened',
     historyIntro: 'Everything that happened to the vouchers. The newest is at the top.',
     historyEmpty: 'Nothing has happened yet.',

@@ -247,6 +247,8 @@ export const nl = {
         : days === 1
           ? `Let op: deze cheques verlopen morgen, op ${date}. Gebruik ze op tijd.`
           : `Let op: deze cheques verlopen over ${days} dagen, op ${date}. Gebruik ze op tijd.`,
+    historyNewest: 'Naar de nieuwste bewegingen',
+    historyOlder: 'Oudere bewegingen',
     historyTitle: 'Wat er is gebeurd',
     historyIntro: 'Alles wat er met de cheques is gebeurd. Het nieuwste staat bovenaan.',
     historyEmpty: 'Er is nog niets gebeurd.',

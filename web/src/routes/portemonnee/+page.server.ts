@@ -16,7 +16,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     error(403, errorMessage('forbidden', locals.locale));
   }
   const path = ownerPath(owner);
-  const [wallet, history] = await Promise.all([locals.api.get<Wallet>(`${path}/wallet`), locals.api.get<WalletHistory>(`${path}/wallet/history`)]);
+  // ?eerder=<cursor>: the older movements, a page at a time (the API checks the cursor).
+  const before = url.searchParams.get('eerder');
+  const historyUrl = `${path}/wallet/history${before ? `?before=${encodeURIComponent(before)}` : ''}`;
+  const [wallet, history] = await Promise.all([locals.api.get<Wallet>(`${path}/wallet`), locals.api.get<WalletHistory>(historyUrl)]);
   const w = dataOrError(wallet, locals.locale);
-  return { owner, wallet: w, lots: activeLots(w.lots), movements: dataOrError(history, locals.locale).movements };
+  const h = history.ok || !before ? dataOrError(history, locals.locale) : { movements: [], nextBefore: null };
+  return { owner, wallet: w, lots: activeLots(w.lots), movements: h.movements, olderHref: h.nextBefore ? `/portemonnee?eerder=${encodeURIComponent(h.nextBefore)}#geschiedenis` : null, paged: Boolean(before) };
 };
