@@ -285,9 +285,16 @@ export function amsterdamIso(day: string, hhmm: string): string {
  * A Tuesday some weeks ahead, at random: runs against the same database (a reused server) do not
  * find the workers of an earlier run already busy.
  */
+// Every job-making test gets a week of its own: the test processes run side by side against one
+// app, and an auto-plan or an assignment in a shared week would touch another test's jobs. Each
+// process (TEST_PARALLEL_INDEX) has its own band of weeks; within it the weeks are handed out in
+// turn, from a random start so that a restarted process does not reuse a week with old jobs.
+const WEEKS_PER_PROCESS = 150;
+let nextWeek = Number(process.env.TEST_PARALLEL_INDEX ?? 0) * WEEKS_PER_PROCESS + Math.floor(Math.random() * 100);
+
 export function futureTuesday(): string {
   const day = new Date();
-  day.setUTCDate(day.getUTCDate() + 21 + 7 * Math.floor(Math.random() * 40));
+  day.setUTCDate(day.getUTCDate() + 21 + 7 * nextWeek++);
   day.setUTCDate(day.getUTCDate() + ((2 - day.getUTCDay() + 7) % 7));
   return day.toISOString().slice(0, 10);
 }
