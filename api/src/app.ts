@@ -9,6 +9,7 @@ import type { ApiConfig } from './config.js';
 import { accessPlugin } from './plugins/access.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { CatalogueCache } from './services/catalogue-cache.js';
+import { SettingsCache } from './services/settings-cache.js';
 import { StripeClients } from './services/stripe.js';
 import { healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/auth.js';
@@ -31,6 +32,8 @@ declare module 'fastify' {
     db: Database;
     config: ApiConfig;
     catalogue: CatalogueCache;
+    /** Each programme's settings (free-change hours, fees, …), kept as long as the catalogue. */
+    settings: SettingsCache;
     /** Stripe clients per secret key; on the root instance, so the background jobs use them too. */
     stripe: StripeClients;
   }
@@ -85,6 +88,7 @@ export async function buildApp({ db, config, logger }: BuildOptions) {
   app.decorate('db', db);
   app.decorate('config', config);
   app.decorate('catalogue', new CatalogueCache(db, config.catalogueCacheSeconds * 1000));
+  app.decorate('settings', new SettingsCache(db, config.catalogueCacheSeconds * 1000));
   app.decorate('stripe', new StripeClients(config));
 
   await app.register(errorsPlugin);

@@ -12,6 +12,7 @@ import highsLoader from 'highs';
 import { sql } from 'kysely';
 import { createDatabase, DEMO_PASSWORD, workers as workersRepo, type Database } from '@buurtservice/db';
 import { planning } from '@buurtservice/shared';
+import { call } from './http.js';
 
 const SUGGEST_WORKERS = 200;
 const SUGGEST_REQUESTS = 400;
@@ -173,17 +174,6 @@ function weekInMemory(): { ms: number; filled: number } {
 }
 
 // ── Through HTTP ─────────────────────────────────────────────────────────────────────────────────
-
-async function call<T>(base: string, method: string, url: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return JSON.parse(text) as T;
-}
 
 /**
  * Seeds Breda with 200 more garden workers, each with two jobs a day in week A (Monday to Friday,

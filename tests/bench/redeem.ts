@@ -4,6 +4,7 @@
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { createDatabase, DEMO_PASSWORD } from '@buurtservice/db';
+import { call } from './http.js';
 
 const HOUSEHOLDS = 50;
 const CHEQUES_PER_HOUSEHOLD = 300;
@@ -15,17 +16,6 @@ export interface RedeemOutcome {
   answered201: number;
   other: number;
   discrepancyMinutes: number;
-}
-
-async function call<T>(base: string, method: string, url: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return JSON.parse(text) as T;
 }
 
 function load(url: string, token: string, households: string[], connections: number, seconds: number, offset: number): Promise<autocannon.Result> {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { audit, bookings, organisations, type Executor, type Tx } from '@buurtservice/db';
-import { isStaff, STAFF_ROLES, type ProgrammeSettings } from '@buurtservice/shared';
+import { isStaff, STAFF_ROLES } from '@buurtservice/shared';
 import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
@@ -10,7 +10,7 @@ import {
 } from '../schemas/bookings.js';
 import { IdParams, IsoDate, Obj, Uuid } from '../schemas/common.js';
 import { callerOf, householdFor, organisationFor } from '../scope.js';
-import { bookingTiming, newBookingView, prepareBooking, programmeSettings } from '../services/bookings.js';
+import { bookingTiming, newBookingView, prepareBooking } from '../services/bookings.js';
 
 /**
  * Customers and staff book (docs/api-bookings.md, "Customers and staff book").
@@ -46,16 +46,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const security = [{ bearer: [] }];
   const now = () => app.config.clock?.() ?? new Date();
 
-  // Programme settings change a few times a year: kept as long as the catalogue.
-  const settingsCache = new Map<string, { at: number; value: Promise<ProgrammeSettings> }>();
-  const settingsOf = (programmeId: string): Promise<ProgrammeSettings> => {
-    const hit = settingsCache.get(programmeId);
-    if (hit && Date.now() - hit.at < app.config.catalogueCacheSeconds * 1000) return hit.value;
-    const value = programmeSettings(db, programmeId);
-    settingsCache.set(programmeId, { at: Date.now(), value });
-    value.catch(() => settingsCache.delete(programmeId));
-    return value;
-  };
+  const settingsOf = (programmeId: string) => app.settings.get(programmeId);
 
   /** The booking as this caller may see it: the customer, staff, or a worker assigned to it; else 404. */
   async function visibleBooking(ex: Executor, caller: Caller, bookingId: string): Promise<bookings.BookingView> {

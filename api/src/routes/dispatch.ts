@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { audit, bookings, planning as planningData, workers as workersRepo, type Tx } from '@buurtservice/db';
-import { ERRORS, errorMessage, planning, STAFF_ROLES, type ErrorCode, type ProgrammeSettings } from '@buurtservice/shared';
+import { ERRORS, errorMessage, planning, STAFF_ROLES, type ErrorCode } from '@buurtservice/shared';
 import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
@@ -10,7 +10,6 @@ import { requestLocale } from '../plugins/errors.js';
 import { bookingJson, BookingSchema } from '../schemas/bookings.js';
 import { IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf } from '../scope.js';
-import { programmeSettings } from '../services/bookings.js';
 
 /**
  * Dispatch (docs/api-bookings.md, "Dispatch"): the board, suggestions for one job, assigning and
@@ -103,15 +102,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const security = [{ bearer: [] }];
   const now = () => app.config.clock?.() ?? new Date();
 
-  const settingsCache = new Map<string, { at: number; value: Promise<ProgrammeSettings> }>();
-  const settingsOf = (programmeId: string): Promise<ProgrammeSettings> => {
-    const hit = settingsCache.get(programmeId);
-    if (hit && Date.now() - hit.at < app.config.catalogueCacheSeconds * 1000) return hit.value;
-    const value = programmeSettings(db, programmeId);
-    settingsCache.set(programmeId, { at: Date.now(), value });
-    value.catch(() => settingsCache.delete(programmeId));
-    return value;
-  };
+  const settingsOf = (programmeId: string) => app.settings.get(programmeId);
 
   const bookingAnswer = async (tx: Tx, caller: Caller, bookingId: string) => {
     const [view, settings] = await Promise.all([bookings.findBooking(tx, caller.programmeId, bookingId), settingsOf(caller.programmeId)]);

@@ -8,7 +8,7 @@ import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { bookingJson, bookingStart, BookingSchema, NewBookingFields } from '../schemas/bookings.js';
 import { IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf } from '../scope.js';
-import { bookingRequest, programmeSettings } from '../services/bookings.js';
+import { bookingRequest } from '../services/bookings.js';
 
 /**
  * Recurring series (docs/api-bookings.md, "Recurring series"). The occurrences are ordinary
@@ -106,7 +106,7 @@ export const seriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const caller = callerOf(request);
     const at = now();
-    const settings = await programmeSettings(db, caller.programmeId);
+    const settings = await app.settings.get(caller.programmeId);
     const { frequency, until, ...body } = request.body;
     return idempotent(db, request, reply, caller, async (tx) => {
       const req = await bookingRequest(tx, caller, body, { now: at, catalogue: app.catalogue });
@@ -129,7 +129,7 @@ export const seriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const caller = callerOf(request);
     const v = await visibleSeries(db, caller, request.params.seriesId);
-    return withOccurrences(db, caller, v, await programmeSettings(db, caller.programmeId), now());
+    return withOccurrences(db, caller, v, await app.settings.get(caller.programmeId), now());
   });
 
   app.post('/booking-series/:seriesId/cancel', {
@@ -148,7 +148,7 @@ export const seriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const caller = callerOf(request);
     const at = now();
-    const settings = await programmeSettings(db, caller.programmeId);
+    const settings = await app.settings.get(caller.programmeId);
     const { fromBookingId, reason } = request.body;
     return idempotent(db, request, reply, caller, async (tx) => {
       const v = await visibleSeries(tx, caller, request.params.seriesId);

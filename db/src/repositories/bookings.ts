@@ -135,7 +135,7 @@ function customerOf(b: Pick<BookingRow, 'household_id' | 'organisation_id'>): Cu
 }
 
 /** Runs `work` in a savepoint, so a refused statement leaves the caller's transaction usable. */
-async function inSavepoint<T>(tx: Tx, name: string, work: () => Promise<T>): Promise<T> {
+export async function inSavepoint<T>(tx: Tx, name: string, work: () => Promise<T>): Promise<T> {
   await sql`savepoint ${sql.id(name)}`.execute(tx);
   try {
     const result = await work();

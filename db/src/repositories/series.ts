@@ -61,19 +61,6 @@ export interface CreatedSeries {
 
 interface PgError { code?: string; constraint?: string }
 
-/** Runs `work` in a savepoint, so a refused statement leaves the caller's transaction usable. */
-async function inSavepoint<T>(tx: Tx, name: string, work: () => Promise<T>): Promise<T> {
-  await sql`savepoint ${sql.id(name)}`.execute(tx);
-  try {
-    const result = await work();
-    await sql`release savepoint ${sql.id(name)}`.execute(tx);
-    return result;
-  } catch (err) {
-    await sql`rollback to savepoint ${sql.id(name)}`.execute(tx);
-    throw err;
-  }
-}
-
 /**
  * Creates a series and its occurrences up to the horizon (at least the first one), each with its
  * own hold: a short wallet leaves that occurrence awaiting payment like any booking. The start is
@@ -223,7 +210,7 @@ async function keepPreviousTeam(tx: Tx, series: SeriesRow, bookingId: string, oc
   const kept: string[] = [];
   for (const member of team) {
     try {
-      await inSavepoint(tx, 'series_keep_worker', () => bookings.assignWorker(tx, {
+      await bookings.inSavepoint(tx, 'series_keep_worker', () => bookings.assignWorker(tx, {
         programmeId: series.programme_id, bookingId, workerId: member.worker_id, leads: member.leads, actorUserId,
       }));
       kept.push(member.worker_id);
