@@ -24,3 +24,4 @@ export * as workers from './repositories/workers.js';
 export * as bookings from './repositories/bookings.js';
 export * as planning from './repositories/planning.js';
 export * as series from './repositories/series.js';
+export * as timeEntries from './repositories/time-entries.js';

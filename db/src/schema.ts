@@ -51,6 +51,8 @@ export type ServiceLocation = "customer_address" | "service_point";
 
 export type SkillLevel = "independent" | "lead" | "learning";
 
+export type TimeEntrySource = "check_in_out" | "entered_after";
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export type UserRole = "dispatcher" | "organisation_member" | "programme_admin" | "resident" | "worker";
@@ -441,6 +443,20 @@ export interface Tariffs {
   valid_from: string;
 }
 
+export interface TimeEntries {
+  billable_minutes: number;
+  booking_id: string;
+  break_minutes: number;
+  created_at: Generated<Timestamp>;
+  during: string;
+  id: string;
+  programme_id: string;
+  raw_minutes: number;
+  recorded_by: string | null;
+  source: TimeEntrySource;
+  worker_id: string;
+}
+
 export interface Users {
   created_at: Generated<Timestamp>;
   created_by: string | null;
@@ -539,6 +555,7 @@ export interface DB {
   refresh_tokens: RefreshTokens;
   services: Services;
   tariffs: Tariffs;
+  time_entries: TimeEntries;
   users: Users;
   wallet_debts: WalletDebts;
   worker_absences: WorkerAbsences;

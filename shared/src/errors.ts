@@ -122,6 +122,19 @@ export const ERRORS = {
     en: 'It is too close to the job to change it. Please call us if you really need to.',
   },
   fee_waiver_needs_reason: { status: 422, nl: 'Schrijf op waarom er geen kosten worden gerekend.', en: 'Write down why no fee is charged.' },
+  // Logged hours (issue 5): the codes db/src/repositories/time-entries.ts and shared/src/hours.ts raise.
+  time_entry_invalid: {
+    status: 422,
+    nl: 'Deze tijden kloppen niet. Het einde moet na het begin liggen en de pauze moet korter zijn dan de werktijd.',
+    en: 'These times are not right. The end must be after the start and the break must be shorter than the working time.',
+  },
+  time_entry_not_assigned: { status: 422, nl: 'U bent niet ingepland voor deze klus.', en: 'You are not assigned to this job.' },
+  time_entry_overlaps: { status: 409, nl: 'U heeft op deze tijd al uren geschreven.', en: 'You have already logged hours at this time.' },
+  time_entry_id_reused: {
+    status: 409,
+    nl: 'Deze uren zijn al eerder verstuurd met andere tijden. Vernieuw de pagina en kijk het na.',
+    en: 'These hours were sent before with other times. Refresh the page and check them.',
+  },
   internal_error: { status: 500, nl: 'Er ging iets mis bij ons. Probeer het later opnieuw.', en: 'Something went wrong on our side. Please try again later.' },
   not_ready: { status: 503, nl: 'De dienst is even niet beschikbaar.', en: 'The service is briefly unavailable.' },
 } as const satisfies Record<string, { status: number; nl: string; en: string }>;

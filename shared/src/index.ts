@@ -6,4 +6,5 @@ export * from './roles.js';
 export * from './settings.js';
 export * from './booking-lifecycle.js';
 export * from './recurrence.js';
+export * from './hours.js';
 export * as planning from './planning/index.js';

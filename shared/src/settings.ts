@@ -12,6 +12,10 @@ export interface ProgrammeSettings {
   yearlyChequeCapPerHousehold: number | null;
   /** Days after which logged hours count as confirmed when the customer does not answer. */
   autoConfirmDays: number;
+  /** A worker's time on a job is rounded up to a multiple of this many minutes (see hours.ts). */
+  hoursRoundingMinutes: number;
+  /** The least billable minutes per worker per visit; 0 for no minimum. */
+  minimumMinutesPerVisit: number;
   vatRatePercent: number;
   /** Days an organisation has to pay an invoice. */
   invoicePaymentDays: number;
@@ -32,6 +36,8 @@ export const DEFAULT_SETTINGS: ProgrammeSettings = {
   maxChequesPerOrder: 100,
   yearlyChequeCapPerHousehold: null,
   autoConfirmDays: 5,
+  hoursRoundingMinutes: 15,
+  minimumMinutesPerVisit: 0,
   vatRatePercent: 21,
   invoicePaymentDays: 30,
   servicePointAddress: '',

@@ -13,6 +13,7 @@ import * as absenceKindOther from './2026-11-22T2450_absence_kind_other.js';
 import * as ledgerFunctions from './2026-11-22T2500_ledger_functions.js';
 import * as workerEmailWithoutLogin from './2026-11-22T2550_worker_email_without_login.js';
 import * as planningIndexes from './2026-11-22T2600_planning_indexes.js';
+import * as timeEntries from './2026-11-22T2700_time_entries.js';
 
 /**
  * Every migration, by name. Names carry a sortable date prefix and the Migrator runs them in
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T2500_ledger_functions': ledgerFunctions,
   '2026-11-22T2550_worker_email_without_login': workerEmailWithoutLogin,
   '2026-11-22T2600_planning_indexes': planningIndexes,
+  '2026-11-22T2700_time_entries': timeEntries,
 };
