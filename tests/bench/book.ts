@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { createDatabase, DEMO_PASSWORD } from '@buurtservice/db';
-import { call } from './http.js';
+import { call, CreatedCounter } from './http.js';
 
 const HOUSEHOLDS = 50;
 const CHEQUES_PER_HOUSEHOLD = 500;
@@ -77,17 +77,10 @@ export async function benchBook(options: { bases: [string, string]; databaseUrl:
 
     const run = randomUUID().slice(0, 8);
     const half = Math.max(1, Math.floor(options.connections / 2));
-    let answered201 = 0;
-    let other = 0;
-    const count = (results: autocannon.Result[]) => {
-      for (const r of results) {
-        answered201 += r.statusCodeStats?.['201']?.count ?? 0;
-        other += r.requests.total - (r.statusCodeStats?.['201']?.count ?? 0);
-      }
-    };
+    const answers = new CreatedCounter();
     if (options.warmupSeconds > 0) {
       options.log(`book: warm-up ${options.warmupSeconds} s`);
-      count(await Promise.all([
+      answers.add(await Promise.all([
         load(a, accessToken, bodies, half, options.warmupSeconds, 0, `${run}w`), load(b, accessToken, bodies, half, options.warmupSeconds, HOUSEHOLDS / 2, `${run}w`),
       ]));
     }
@@ -95,7 +88,7 @@ export async function benchBook(options: { bases: [string, string]; databaseUrl:
     const measured = await Promise.all([
       load(a, accessToken, bodies, half, options.seconds, 0, run), load(b, accessToken, bodies, half, options.seconds, HOUSEHOLDS / 2, run),
     ]);
-    count(measured);
+    answers.add(measured);
     // Requests still in flight at the deadline finish (and may book) after autocannon stopped counting.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const created = (await bookingCount(owner, households)) - before;
@@ -109,10 +102,10 @@ export async function benchBook(options: { bases: [string, string]; databaseUrl:
     return {
       rps: measured.reduce((s, r) => s + r.requests.average, 0),
       p99: Math.max(...measured.map((r) => r.latency.p99)),
-      answered201,
-      other,
+      answered201: answers.answered201,
+      other: answers.other,
       // fewer bookings than answers (at most the in-flight ones may be more), and any booking without its hold
-      discrepancy: Math.max(0, answered201 - created) + unheld.rows.length,
+      discrepancy: Math.max(0, answers.answered201 - created) + unheld.rows.length,
     };
   } finally {
     await owner.destroy();

@@ -1,3 +1,5 @@
+import type autocannon from 'autocannon';
+
 // One JSON call to a bench server (set-up and checks, not the measured load): any answer of 300 or
 // more stops the run with its body.
 export async function call<T>(base: string, method: string, url: string, token: string | null, body?: unknown): Promise<T> {
@@ -9,4 +11,18 @@ export async function call<T>(base: string, method: string, url: string, token: 
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text}`);
   return JSON.parse(text) as T;
+}
+
+/** Counts the answers of autocannon runs: 201s, and everything else (errors included). */
+export class CreatedCounter {
+  answered201 = 0;
+  other = 0;
+
+  add(results: readonly autocannon.Result[]): void {
+    for (const r of results) {
+      const created = r.statusCodeStats?.['201']?.count ?? 0;
+      this.answered201 += created;
+      this.other += r.requests.total - created;
+    }
+  }
 }

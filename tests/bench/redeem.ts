@@ -4,7 +4,7 @@
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { createDatabase, DEMO_PASSWORD } from '@buurtservice/db';
-import { call } from './http.js';
+import { call, CreatedCounter } from './http.js';
 
 const HOUSEHOLDS = 50;
 const CHEQUES_PER_HOUSEHOLD = 300;
@@ -55,21 +55,14 @@ export async function benchRedeem(options: { bases: [string, string]; databaseUr
     }
     const redeemedBefore = await redeemedMinutes(owner);
     const half = Math.max(1, Math.floor(options.connections / 2));
-    let answered201 = 0;
-    let other = 0;
-    const count = (results: autocannon.Result[]) => {
-      for (const r of results) {
-        answered201 += r.statusCodeStats?.['201']?.count ?? 0;
-        other += r.requests.total - (r.statusCodeStats?.['201']?.count ?? 0);
-      }
-    };
+    const answers = new CreatedCounter();
     if (options.warmupSeconds > 0) {
       options.log(`redeem: warm-up ${options.warmupSeconds} s`);
-      count(await Promise.all([load(a, accessToken, households, half, options.warmupSeconds, 0), load(b, accessToken, households, half, options.warmupSeconds, HOUSEHOLDS / 2)]));
+      answers.add(await Promise.all([load(a, accessToken, households, half, options.warmupSeconds, 0), load(b, accessToken, households, half, options.warmupSeconds, HOUSEHOLDS / 2)]));
     }
     options.log(`redeem: ${options.seconds} s, ${half} connections on each of 2 API processes`);
     const measured = await Promise.all([load(a, accessToken, households, half, options.seconds, 0), load(b, accessToken, households, half, options.seconds, HOUSEHOLDS / 2)]);
-    count(measured);
+    answers.add(measured);
     // autocannon stops counting at the deadline while the servers finish what is in flight: let
     // them, then compare what left the wallets with what arrived in `redeemed`.
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -83,11 +76,11 @@ export async function benchRedeem(options: { bases: [string, string]; databaseUr
     return {
       rps: measured.reduce((s, r) => s + r.requests.average, 0),
       p99: Math.max(...measured.map((r) => r.latency.p99)),
-      answered201,
-      other,
+      answered201: answers.answered201,
+      other: answers.other,
       // minutes that left the wallets but did not arrive in `redeemed` (or the reverse), minutes
       // answered 201 that the ledger does not show, and any imbalance of the ledger as a whole
-      discrepancyMinutes: Math.abs(actual - spent) + Math.max(0, answered201 * MINUTES - actual) + Math.abs(total.rows[0]!.m) + unbalanced.rows[0]!.n,
+      discrepancyMinutes: Math.abs(actual - spent) + Math.max(0, answers.answered201 * MINUTES - actual) + Math.abs(total.rows[0]!.m) + unbalanced.rows[0]!.n,
     };
   } finally {
     await owner.destroy();

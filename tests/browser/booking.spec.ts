@@ -8,7 +8,7 @@
  * test checks); every test cancels what it booked.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { DEMO, login } from './support';
+import { DEMO, login, newHouseholdAtCounter } from './support';
 
 async function signedIn(browser: Browser, email: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext(options);
@@ -172,15 +172,7 @@ test('a weekly job makes a series; cancelling "this and all later times" ends it
 test('a dispatcher books on behalf of a household from the counter, moves the job, and cancels it', async ({ page }) => {
   await login(page, DEMO.dispatcher);
   const name = `Dhr. Belt-Niet ${Date.now().toString(36)}`;
-  await page.goto('/balie/nieuw');
-  await page.getByLabel('Naam van het huishouden').fill(name);
-  await page.getByLabel('Naam van de bewoner').fill('Piet Belt-Niet');
-  await page.getByLabel('Straat').fill('Wisselaan');
-  await page.getByLabel('Huisnummer').fill('5');
-  await page.getByLabel('Postcode').fill('4823 JA');
-  await page.getByLabel('Plaats').fill('Breda');
-  await page.getByRole('button', { name: 'Huishouden aanmaken' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await newHouseholdAtCounter(page, { name, resident: 'Piet Belt-Niet', houseNumber: 5 });
 
   // Enough cheques for the job: it is held at once and can be planned (and moved).
   await page.getByLabel('Aantal dienstencheques').fill('6');

@@ -65,3 +65,19 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   if (results.violations.length > 0) console.log(`axe violations on ${label} (${page.url()}):\n${report}`);
   expect(results.violations, `axe violations on ${label}:\n${report}`).toHaveLength(0);
 }
+
+/**
+ * A dispatcher makes a new Breda household at the counter (`/balie/nieuw`) and lands on its page.
+ * Works with and without JavaScript.
+ */
+export async function newHouseholdAtCounter(page: Page, h: { name: string; resident: string; houseNumber: number }): Promise<void> {
+  await page.goto('/balie/nieuw');
+  await page.getByLabel('Naam van het huishouden').fill(h.name);
+  await page.getByLabel('Naam van de bewoner').fill(h.resident);
+  await page.getByLabel('Straat').fill('Wisselaan');
+  await page.getByLabel('Huisnummer').fill(String(h.houseNumber));
+  await page.getByLabel('Postcode').fill('4823 JA');
+  await page.getByLabel('Plaats').fill('Breda');
+  await page.getByRole('button', { name: 'Huishouden aanmaken' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(h.name);
+}

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { DEMO, login, uniqueEmail } from './support';
+import { DEMO, login, uniqueEmail, newHouseholdAtCounter } from './support';
 
 /** A signed-in page in a browser context of its own (two people at once). */
 async function signedIn(browser: Browser, email: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
@@ -81,15 +81,7 @@ test.describe('selling vouchers at the counter', () => {
   test('a sale made by mistake is undone with a reason, and a service is paid from the wallet — all without JavaScript', async ({ browser }) => {
     const page = await signedIn(browser, DEMO.dispatcher, { javaScriptEnabled: false });
     const name = `Mevr. Zonder-Js ${Date.now().toString(36)}`;
-    await page.goto('/balie/nieuw');
-    await page.getByLabel('Naam van het huishouden').fill(name);
-    await page.getByLabel('Naam van de bewoner').fill('Anna Zonder-Js');
-    await page.getByLabel('Straat').fill('Wisselaan');
-    await page.getByLabel('Huisnummer').fill('3');
-    await page.getByLabel('Postcode').fill('4823 JA');
-    await page.getByLabel('Plaats').fill('Breda');
-    await page.getByRole('button', { name: 'Huishouden aanmaken' }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+    await newHouseholdAtCounter(page, { name, resident: 'Anna Zonder-Js', houseNumber: 3 });
     await expect(page.getByRole('main')).toContainText(`${name} is aangemaakt.`);
 
     await sell(page, 3, 'Pin');
@@ -126,15 +118,7 @@ test.describe('selling vouchers at the counter', () => {
   test('the same form sent twice (a double click, a retry) sells once', async ({ browser, baseURL }) => {
     const page = await signedIn(browser, DEMO.dispatcher, { javaScriptEnabled: false });
     const name = `Fam. Dubbelklik ${Date.now().toString(36)}`;
-    await page.goto('/balie/nieuw');
-    await page.getByLabel('Naam van het huishouden').fill(name);
-    await page.getByLabel('Naam van de bewoner').fill('Dirk Dubbelklik');
-    await page.getByLabel('Straat').fill('Wisselaan');
-    await page.getByLabel('Huisnummer').fill('5');
-    await page.getByLabel('Postcode').fill('4823 JA');
-    await page.getByLabel('Plaats').fill('Breda');
-    await page.getByRole('button', { name: 'Huishouden aanmaken' }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+    await newHouseholdAtCounter(page, { name, resident: 'Dirk Dubbelklik', houseNumber: 5 });
     const householdUrl = page.url().split('?')[0]!;
 
     const form = page.locator('form[action="?/verkopen"]');
@@ -285,15 +269,7 @@ test('a resident registers a city pass; a dispatcher checks it; then the residen
 test('staff enter and verify a city pass in one step; a date in the past is refused', async ({ page }) => {
   await login(page, DEMO.dispatcher);
   const name = `Fam. Balie ${Date.now().toString(36)}`;
-  await page.goto('/balie/nieuw');
-  await page.getByLabel('Naam van het huishouden').fill(name);
-  await page.getByLabel('Naam van de bewoner').fill('Bea Balie');
-  await page.getByLabel('Straat').fill('Wisselaan');
-  await page.getByLabel('Huisnummer').fill('7');
-  await page.getByLabel('Postcode').fill('4823 JA');
-  await page.getByLabel('Plaats').fill('Breda');
-  await page.getByRole('button', { name: 'Huishouden aanmaken' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await newHouseholdAtCounter(page, { name, resident: 'Bea Balie', houseNumber: 7 });
 
   await page.getByLabel('Nummer van de pas').fill('BP-2026-000777');
   await page.getByLabel('Geldig tot en met').fill('01-01-2020');
