@@ -55,7 +55,9 @@ await migrateToLatest(owner);
 if ((await seedDemo(owner, hashPassword)) && !args.ephemeral) await seedDemoBookings(owner);
 await owner.destroy();
 const db = await createApiDatabase(server.url);
-const config = { ...loadConfig({ ...process.env, JWT_SECRET: demoJwtSecret() }), port: apiPort, host: '127.0.0.1' };
+// The web's own address is where links in messages and calendar feeds point.
+const publicWebUrl = process.env.PUBLIC_WEB_URL ?? process.env.ORIGIN ?? `http://localhost:${webPort}`;
+const config = { ...loadConfig({ ...process.env, JWT_SECRET: demoJwtSecret(), PUBLIC_WEB_URL: publicWebUrl }), port: apiPort, host: '127.0.0.1' };
 const app = await buildApp({ db, config, logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 await app.listen({ host: config.host, port: apiPort });
 const jobs = await startJobs({ ownerUrl: server.url, db, stripe: app.stripe, log: app.log, mailer: createMailer(config, app.log), publicWebUrl: config.publicWebUrl });

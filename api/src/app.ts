@@ -26,6 +26,11 @@ import { bookingRoutes } from './routes/bookings.js';
 import { seriesRoutes } from './routes/series.js';
 import { workerRoutes } from './routes/workers.js';
 import { dispatchRoutes } from './routes/dispatch.js';
+import { hoursRoutes } from './routes/hours.js';
+import { experienceRoutes } from './routes/experience.js';
+import { calendarRoutes } from './routes/calendar.js';
+import { confirmationRoutes } from './routes/confirmation.js';
+import { hoursWeekRoutes } from './routes/hours-week.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -129,6 +134,11 @@ export async function buildApp({ db, config, logger }: BuildOptions) {
   await app.register(seriesRoutes);
   await app.register(workerRoutes);
   await app.register(dispatchRoutes);
+  await app.register(hoursRoutes);
+  await app.register(experienceRoutes);
+  await app.register(calendarRoutes);
+  await app.register(confirmationRoutes);
+  await app.register(hoursWeekRoutes);
   return app;
 }
 

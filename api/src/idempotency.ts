@@ -24,6 +24,36 @@ export interface IdempotentWork<T> {
   body: T;
 }
 
+/** What identifies a request for its Idempotency-Key: the key (null without the header) and a hash of method, URL and body. */
+export interface IdempotencyRecord {
+  key: string | null;
+  method: string;
+  path: string;
+  requestHash: string;
+}
+
+export function idempotencyRecord(request: FastifyRequest): IdempotencyRecord {
+  const header = request.headers['idempotency-key'];
+  return {
+    key: typeof header === 'string' ? header : null,
+    method: request.method,
+    path: request.url,
+    requestHash: createHash('sha256').update(`${request.method} ${request.url}\n${canonical(request.body ?? null)}`).digest('hex'),
+  };
+}
+
+/** The key the ledger functions inside a keyed request use: stable per caller and key, else fresh. */
+export function ledgerKeyOf(caller: Caller, key: string | null): string {
+  return key ? `http:${caller.userId}:${key}` : `http:${randomUUID()}`;
+}
+
+/** Answers with a (possibly replayed) stored response, as `idempotent` does. */
+export function replyIdempotent<T>(reply: FastifyReply, result: IdempotentWork<T> & { replayed: boolean }): T {
+  void reply.status(result.status);
+  if (result.replayed) void reply.header('idempotent-replayed', 'true');
+  return result.body;
+}
+
 /**
  * Runs `work` once per Idempotency-Key. The key row is claimed in the same transaction as the
  * work: a copy that arrives while the first is running waits on the key's unique index, then finds
@@ -38,9 +68,7 @@ export async function idempotent<T>(
   caller: Caller,
   work: (tx: Tx, ledgerKey: string) => Promise<IdempotentWork<T>>,
 ): Promise<T> {
-  const header = request.headers['idempotency-key'];
-  const key = typeof header === 'string' ? header : null;
-  const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${canonical(request.body ?? null)}`).digest('hex');
+  const { key, requestHash } = idempotencyRecord(request);
   const result = await db.transaction().execute(async (tx) => {
     if (key) {
       const claimed = await sql<{ claimed: boolean }>`
@@ -59,7 +87,7 @@ export async function idempotent<T>(
         return { status: stored.status_code, body: stored.response as T, replayed: true };
       }
     }
-    const done = await work(tx, key ? `http:${caller.userId}:${key}` : `http:${randomUUID()}`);
+    const done = await work(tx, ledgerKeyOf(caller, key));
     if (key) {
       await tx
         .updateTable('idempotency_requests')
@@ -71,7 +99,5 @@ export async function idempotent<T>(
     }
     return { ...done, replayed: false };
   });
-  void reply.status(result.status);
-  if (result.replayed) void reply.header('idempotent-replayed', 'true');
-  return result.body;
+  return replyIdempotent(reply, result);
 }

@@ -55,6 +55,8 @@ export type TimeEntrySource = "check_in_out" | "entered_after";
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export type TrajectoryStatus = "active" | "completed" | "regular_work" | "stopped_early" | "subsidised_work";
+
 export type UserRole = "dispatcher" | "organisation_member" | "programme_admin" | "resident" | "worker";
 
 export type WorkerContract = "benefit" | "paid" | "trainee" | "volunteer";
@@ -96,6 +98,18 @@ export interface BookingEvents {
   programme_id: string;
   reason: string | null;
   to_state: BookingState;
+}
+
+export interface BookingHours {
+  booking_id: string;
+  confirmed_at: Generated<Timestamp>;
+  confirmed_by: string | null;
+  confirmed_minutes: number;
+  logged_minutes: number;
+  programme_id: string;
+  reason: string | null;
+  set_by: string | null;
+  worker_id: string;
 }
 
 export interface Bookings {
@@ -156,6 +170,13 @@ export interface Buurten {
   id: Generated<string>;
   name: string;
   programme_id: string;
+}
+
+export interface CalendarFeeds {
+  created_at: Generated<Timestamp>;
+  programme_id: string;
+  token_hash: Buffer;
+  worker_id: string;
 }
 
 export interface ChequeLots {
@@ -443,13 +464,27 @@ export interface Tariffs {
   valid_from: string;
 }
 
+export interface TimeCheckIns {
+  booking_id: string;
+  closed_at: Timestamp | null;
+  closed_by_entry_id: string | null;
+  created_at: Generated<Timestamp>;
+  id: string;
+  programme_id: string;
+  recorded_by: string | null;
+  started_at: Timestamp;
+  worker_id: string;
+}
+
 export interface TimeEntries {
   billable_minutes: number;
   booking_id: string;
   break_minutes: number;
+  check_in_id: string | null;
   created_at: Generated<Timestamp>;
   during: string;
   id: string;
+  over_cap_minutes: Generated<number>;
   programme_id: string;
   raw_minutes: number;
   recorded_by: string | null;
@@ -503,6 +538,17 @@ export interface WorkerAvailability {
   worker_id: string;
 }
 
+export interface WorkerCertificates {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  issued_on: string;
+  issuer: string;
+  name: string;
+  programme_id: string;
+  worker_id: string;
+}
+
 export interface Workers {
   active: Generated<boolean>;
   coach_id: string | null;
@@ -512,6 +558,7 @@ export interface Workers {
   home_buurt_id: string | null;
   programme_id: string;
   started_on: string;
+  trajectory_status: Generated<TrajectoryStatus>;
   updated_at: Generated<Timestamp>;
   user_id: string;
   user_role: Generated<UserRole>;
@@ -525,13 +572,25 @@ export interface WorkerSkills {
   worker_id: string;
 }
 
+export interface WorkerTrajectoryEvents {
+  actor_user_id: string | null;
+  at: Generated<Timestamp>;
+  id: Generated<Int8>;
+  note: string | null;
+  programme_id: string;
+  status: TrajectoryStatus;
+  worker_id: string;
+}
+
 export interface DB {
   audit_log: AuditLog;
   booking_assignments: BookingAssignments;
   booking_events: BookingEvents;
+  booking_hours: BookingHours;
   booking_series: BookingSeries;
   bookings: Bookings;
   buurten: Buurten;
+  calendar_feeds: CalendarFeeds;
   cheque_lots: ChequeLots;
   cheque_refunds: ChequeRefunds;
   city_passes: CityPasses;
@@ -555,11 +614,14 @@ export interface DB {
   refresh_tokens: RefreshTokens;
   services: Services;
   tariffs: Tariffs;
+  time_check_ins: TimeCheckIns;
   time_entries: TimeEntries;
   users: Users;
   wallet_debts: WalletDebts;
   worker_absences: WorkerAbsences;
   worker_availability: WorkerAvailability;
+  worker_certificates: WorkerCertificates;
   worker_skills: WorkerSkills;
+  worker_trajectory_events: WorkerTrajectoryEvents;
   workers: Workers;
 }

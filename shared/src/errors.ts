@@ -124,17 +124,37 @@ export const ERRORS = {
   fee_waiver_needs_reason: { status: 422, nl: 'Schrijf op waarom er geen kosten worden gerekend.', en: 'Write down why no fee is charged.' },
   // Logged hours (issue 5): the codes db/src/repositories/time-entries.ts and shared/src/hours.ts raise.
   time_entry_invalid: {
-    status: 422,
-    nl: 'Deze tijden kloppen niet. Het einde moet na het begin liggen en de pauze moet korter zijn dan de werktijd.',
-    en: 'These times are not right. The end must be after the start and the break must be shorter than the working time.',
+    status: 400,
+    nl: 'Deze tijden kloppen niet. Kijk het begin, het einde en de pauze na.',
+    en: 'These times are not right. Check the start, the end and the break.',
   },
-  time_entry_not_assigned: { status: 422, nl: 'U bent niet ingepland voor deze klus.', en: 'You are not assigned to this job.' },
+  time_entry_not_assigned: { status: 404, nl: 'U bent niet ingepland voor deze klus.', en: 'You are not assigned to this job.' },
   time_entry_overlaps: { status: 409, nl: 'U heeft op deze tijd al uren geschreven.', en: 'You have already logged hours at this time.' },
   time_entry_id_reused: {
-    status: 409,
+    status: 422,
     nl: 'Deze uren zijn al eerder verstuurd met andere tijden. Vernieuw de pagina en kijk het na.',
     en: 'These hours were sent before with other times. Refresh the page and check them.',
   },
+  check_in_open: { status: 409, nl: 'U bent al ingecheckt bij deze klus. Check eerst uit.', en: 'You are already checked in at this job. Check out first.' },
+  check_in_not_found: { status: 404, nl: 'Deze incheck bestaat niet bij deze klus.', en: 'This check-in does not exist for this job.' },
+  check_in_closed: {
+    status: 409,
+    nl: 'Bij deze incheck zijn de uren al geschreven. Vernieuw de pagina en kijk het na.',
+    en: 'The hours of this check-in were already logged. Refresh the page and check them.',
+  },
+  hours_closed: {
+    status: 409,
+    nl: 'De uren van deze klus zijn al afgesloten. Bel de coördinator als er iets niet klopt.',
+    en: 'The hours of this job are already closed. Please call the coordinator if something is wrong.',
+  },
+  // Confirmation and settlement (issue 5): the codes db/src/repositories/confirmation.ts raises.
+  hours_need_dispatcher: {
+    status: 409,
+    nl: 'Deze uren zijn meer dan de medewerker per week mag werken. De coördinator kijkt ze na en keurt ze goed.',
+    en: 'These hours are more than the worker may work in a week. The coordinator checks and confirms them.',
+  },
+  hours_worker_unknown: { status: 422, nl: 'Deze medewerker werkte niet aan deze klus.', en: 'This worker did not work on this job.' },
+  hours_worker_listed_twice: { status: 400, nl: 'Een medewerker staat er twee keer in.', en: 'A worker is listed twice.' },
   internal_error: { status: 500, nl: 'Er ging iets mis bij ons. Probeer het later opnieuw.', en: 'Something went wrong on our side. Please try again later.' },
   not_ready: { status: 503, nl: 'De dienst is even niet beschikbaar.', en: 'The service is briefly unavailable.' },
 } as const satisfies Record<string, { status: number; nl: string; en: string }>;

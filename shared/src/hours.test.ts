@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  billableMinutes, findOverlap, MAX_ENTRY_SPAN_MINUTES, overlaps, roundUpToStep, TimeEntryInvalidError, workedMinutes, type TimeRange,
+  billableMinutes, findOverlap, MAX_ENTRY_SPAN_MINUTES, MAX_FUTURE_MINUTES, minutesOverCap, notInFuture, overlaps, roundUpToStep,
+  TimeEntryInvalidError, workedMinutes, type TimeRange,
 } from './hours.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 
@@ -152,6 +153,45 @@ describe('overlaps and findOverlap', () => {
       const found = findOverlap(ranges);
       expect(found !== null).toBe(anyPair);
       if (found) expect(overlaps(found[0], found[1])).toBe(true);
+    }));
+  });
+});
+
+describe('notInFuture', () => {
+  it('lets a time up to 5 minutes ahead of the clock through and refuses a later one with in_future', () => {
+    const now = at('2027-03-01T10:00:00Z');
+    expect(MAX_FUTURE_MINUTES).toBe(5);
+    expect(() => notInFuture(at('2027-03-01T09:00:00Z'), now)).not.toThrow();
+    expect(() => notInFuture(at('2027-03-01T10:05:00Z'), now)).not.toThrow();
+    let caught: unknown;
+    try { notInFuture(at('2027-03-01T10:05:01Z'), now); } catch (err) { caught = err; }
+    expect(caught).toBeInstanceOf(TimeEntryInvalidError);
+    expect(caught).toMatchObject({ code: 'time_entry_invalid', reason: 'in_future' });
+  });
+});
+
+describe('minutesOverCap', () => {
+  it('is the part of the entry beyond the cap once the week\'s other minutes are counted', () => {
+    expect(minutesOverCap(120, 0, 600)).toBe(0);
+    expect(minutesOverCap(120, 540, 600)).toBe(60);
+    expect(minutesOverCap(120, 600, 600)).toBe(120);
+    expect(minutesOverCap(120, 900, 600)).toBe(120);
+    expect(minutesOverCap(120, 5000, null)).toBe(0);
+  });
+
+  it('is between 0 and the entry, and entries over the cap together are exactly the week over the cap', () => {
+    const minutes = fc.integer({ min: 0, max: 600 });
+    fc.assert(fc.property(fc.array(minutes, { maxLength: 10 }), fc.integer({ min: 15, max: 3600 }), (entries, cap) => {
+      let before = 0;
+      let over = 0;
+      for (const m of entries) {
+        const o = minutesOverCap(m, before, cap);
+        expect(o).toBeGreaterThanOrEqual(0);
+        expect(o).toBeLessThanOrEqual(m);
+        before += m;
+        over += o;
+      }
+      expect(over).toBe(Math.max(0, before - cap));
     }));
   });
 });

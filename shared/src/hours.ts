@@ -25,12 +25,16 @@ export interface TimeEntryTimes extends TimeRange {
 /** Longest span one entry may cover: a longer one is a forgotten check-out, not a day's work. */
 export const MAX_ENTRY_SPAN_MINUTES = 24 * 60;
 
+/** How far ahead of the server's clock a phone's time may be: clocks differ a little, hours are not logged in advance. */
+export const MAX_FUTURE_MINUTES = 5;
+
 export type TimeEntryInvalidReason =
   | 'time_invalid'
   | 'end_not_after_start'
   | 'span_too_long'
   | 'break_invalid'
-  | 'break_too_long';
+  | 'break_too_long'
+  | 'in_future';
 
 /** An entry the hour rules refuse; the API answers `time_entry_invalid` with the reason. */
 export class TimeEntryInvalidError extends Error {
@@ -56,6 +60,13 @@ export function workedMinutes(entry: TimeEntryTimes): number {
   return span - pause;
 }
 
+/** Refuses a time more than MAX_FUTURE_MINUTES after `now` (reason `in_future`): a check-in or the end of an entry. */
+export function notInFuture(at: Date, now: Date): void {
+  if (at.getTime() > now.getTime() + MAX_FUTURE_MINUTES * MINUTE) {
+    throw new TimeEntryInvalidError('in_future', `a time may be at most ${MAX_FUTURE_MINUTES} minutes ahead`);
+  }
+}
+
 export type HourRules = Pick<ProgrammeSettings, 'hoursRoundingMinutes' | 'minimumMinutesPerVisit'>;
 
 function checkRules(rules: HourRules): void {
@@ -78,6 +89,16 @@ export function roundUpToStep(minutes: number, step: number): number {
 export function billableMinutes(rawMinutes: number, rules: HourRules): number {
   checkRules(rules);
   return Math.max(roundUpToStep(rawMinutes, rules.hoursRoundingMinutes), rules.minimumMinutesPerVisit);
+}
+
+/**
+ * The part of an entry's billable minutes beyond a benefit worker's weekly cap: the worker's other
+ * billable minutes in the entry's ISO week come first, this entry fills what is left of the cap and
+ * the rest is over (a dispatcher must confirm it). `capMinutes` null (no benefit): never over.
+ */
+export function minutesOverCap(entryMinutes: number, otherMinutesInWeek: number, capMinutes: number | null): number {
+  if (capMinutes === null) return 0;
+  return Math.min(entryMinutes, Math.max(0, otherMinutesInWeek + entryMinutes - capMinutes));
 }
 
 /** Whether two half-open ranges [start, end) share any time. */

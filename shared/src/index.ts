@@ -7,4 +7,5 @@ export * from './settings.js';
 export * from './booking-lifecycle.js';
 export * from './recurrence.js';
 export * from './hours.js';
+export * from './weeks.js';
 export * as planning from './planning/index.js';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { createDatabase, DEMO_PASSWORD } from '@buurtservice/db';
-import { call, CreatedCounter } from './http.js';
+import { apiCpuPerAnswer, call, CreatedCounter, type TwoProcessBench } from './http.js';
 
 const HOUSEHOLDS = 50;
 const CHEQUES_PER_HOUSEHOLD = 500;
@@ -19,6 +19,8 @@ export interface BookOutcome {
   other: number;
   /** bookings answered 201 that are not ready to plan with their minutes held, or the reverse */
   discrepancy: number;
+  /** the two API processes' CPU time per answer, µs */
+  apiCpuMicrosPerAnswer: number | null;
 }
 
 function load(url: string, token: string, bodies: string[], connections: number, seconds: number, offset: number, run: string): Promise<autocannon.Result> {
@@ -48,7 +50,7 @@ function load(url: string, token: string, bodies: string[], connections: number,
  * `bases`: the two API processes. Sets up households with cheques through the API itself, drives
  * both processes at once (half the connections each), then checks every booking and its hold.
  */
-export async function benchBook(options: { bases: [string, string]; databaseUrl: string; connections: number; seconds: number; warmupSeconds: number; log: (line: string) => void }): Promise<BookOutcome> {
+export async function benchBook(options: TwoProcessBench): Promise<BookOutcome> {
   const [a, b] = options.bases;
   const { accessToken } = await call<{ accessToken: string }>(a, 'POST', '/auth/login', null, { email: 'coordinator@example.nl', password: DEMO_PASSWORD });
   const { services } = await call<{ services: { id: string; code: string }[] }>(a, 'GET', '/services', accessToken);
@@ -85,9 +87,9 @@ export async function benchBook(options: { bases: [string, string]; databaseUrl:
       ]));
     }
     options.log(`book: ${options.seconds} s, ${half} connections on each of 2 API processes`);
-    const measured = await Promise.all([
+    const { results: measured, cpuMicrosPerAnswer } = await apiCpuPerAnswer(options.apiCpuMicros, () => Promise.all([
       load(a, accessToken, bodies, half, options.seconds, 0, run), load(b, accessToken, bodies, half, options.seconds, HOUSEHOLDS / 2, run),
-    ]);
+    ]));
     answers.add(measured);
     // Requests still in flight at the deadline finish (and may book) after autocannon stopped counting.
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -106,6 +108,7 @@ export async function benchBook(options: { bases: [string, string]; databaseUrl:
       other: answers.other,
       // fewer bookings than answers (at most the in-flight ones may be more), and any booking without its hold
       discrepancy: Math.max(0, answers.answered201 - created) + unheld.rows.length,
+      apiCpuMicrosPerAnswer: cpuMicrosPerAnswer,
     };
   } finally {
     await owner.destroy();

@@ -26,3 +26,24 @@ export class CreatedCounter {
     }
   }
 }
+
+/** What run.ts gives the benches that drive two API processes. */
+export interface TwoProcessBench {
+  bases: [string, string];
+  databaseUrl: string;
+  connections: number;
+  seconds: number;
+  warmupSeconds: number;
+  log: (line: string) => void;
+  /** CPU time both API processes have used so far (user + system, µs); null when they share the bench's process */
+  apiCpuMicros: () => Promise<number | null>;
+}
+
+/** The API processes' CPU time per answer during `measure`, µs (null when it cannot be told). */
+export async function apiCpuPerAnswer<T extends readonly autocannon.Result[]>(cpu: () => Promise<number | null>, measure: () => Promise<T>): Promise<{ results: T; cpuMicrosPerAnswer: number | null }> {
+  const before = await cpu();
+  const results = await measure();
+  const after = await cpu();
+  const answers = results.reduce((sum, r) => sum + r.requests.total, 0);
+  return { results, cpuMicrosPerAnswer: before === null || after === null || answers === 0 ? null : (after - before) / answers };
+}

@@ -4,7 +4,7 @@
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { createDatabase, DEMO_PASSWORD } from '@buurtservice/db';
-import { call, CreatedCounter } from './http.js';
+import { apiCpuPerAnswer, call, CreatedCounter, type TwoProcessBench } from './http.js';
 
 const HOUSEHOLDS = 50;
 const CHEQUES_PER_HOUSEHOLD = 300;
@@ -16,6 +16,8 @@ export interface RedeemOutcome {
   answered201: number;
   other: number;
   discrepancyMinutes: number;
+  /** the two API processes' CPU time per answer, µs */
+  apiCpuMicrosPerAnswer: number | null;
 }
 
 function load(url: string, token: string, households: string[], connections: number, seconds: number, offset: number): Promise<autocannon.Result> {
@@ -38,7 +40,7 @@ function load(url: string, token: string, households: string[], connections: num
  * `bases`: the two API processes. Sets up households with cheques through the API itself, drives
  * both processes at once (half the connections each), then compares the ledger with the answers.
  */
-export async function benchRedeem(options: { bases: [string, string]; databaseUrl: string; connections: number; seconds: number; warmupSeconds: number; log: (line: string) => void }): Promise<RedeemOutcome> {
+export async function benchRedeem(options: TwoProcessBench): Promise<RedeemOutcome> {
   const [a, b] = options.bases;
   const { accessToken } = await call<{ accessToken: string }>(a, 'POST', '/auth/login', null, { email: 'coordinator@example.nl', password: DEMO_PASSWORD });
   options.log(`redeem: ${HOUSEHOLDS} households with ${CHEQUES_PER_HOUSEHOLD} cheques each`);
@@ -61,7 +63,9 @@ export async function benchRedeem(options: { bases: [string, string]; databaseUr
       answers.add(await Promise.all([load(a, accessToken, households, half, options.warmupSeconds, 0), load(b, accessToken, households, half, options.warmupSeconds, HOUSEHOLDS / 2)]));
     }
     options.log(`redeem: ${options.seconds} s, ${half} connections on each of 2 API processes`);
-    const measured = await Promise.all([load(a, accessToken, households, half, options.seconds, 0), load(b, accessToken, households, half, options.seconds, HOUSEHOLDS / 2)]);
+    const { results: measured, cpuMicrosPerAnswer } = await apiCpuPerAnswer(options.apiCpuMicros, () => Promise.all([
+      load(a, accessToken, households, half, options.seconds, 0), load(b, accessToken, households, half, options.seconds, HOUSEHOLDS / 2),
+    ]));
     answers.add(measured);
     // autocannon stops counting at the deadline while the servers finish what is in flight: let
     // them, then compare what left the wallets with what arrived in `redeemed`.
@@ -81,6 +85,7 @@ export async function benchRedeem(options: { bases: [string, string]; databaseUr
       // minutes that left the wallets but did not arrive in `redeemed` (or the reverse), minutes
       // answered 201 that the ledger does not show, and any imbalance of the ledger as a whole
       discrepancyMinutes: Math.abs(actual - spent) + Math.max(0, answers.answered201 * MINUTES - actual) + Math.abs(total.rows[0]!.m) + unbalanced.rows[0]!.n,
+      apiCpuMicrosPerAnswer: cpuMicrosPerAnswer,
     };
   } finally {
     await owner.destroy();

@@ -10,8 +10,8 @@
 // stdout: one line per figure, `name value unit`, then `# …` comment lines (targets met or not, the
 // machine's load, the total time). Progress goes to stderr. Exits 0 whether or not the targets are
 // met; 1 when something failed (including any quote answered with anything but 200).
-// `*_cpu_us_per_req` is the server process's own CPU time (user + system) per answer: on a machine
-// that other work shares, it varies much less than req/s.
+// `*_cpu_us_per_req` is the server process's own CPU time (user + system) per answer (for redeem and
+// book: of both API processes): on a machine that other work shares, it varies much less than req/s.
 //
 // Environment:
 //   BENCH_SECONDS         measured seconds per server (default 10)
@@ -21,6 +21,8 @@
 //   BENCH_DATABASE_URL / DATABASE_URL  use that PostgreSQL server instead of an embedded one
 //   BENCH_LOG_LEVEL       the API's log level (default warn)
 //   BENCH_CPU_PROF_DIR    write V8 CPU profiles of each server child into DIR/<bare|api|insert>/
+//   BENCH_ONLY            comma-separated parts to run (quote, redeem, planning, book, hours; default all). The
+//                         insert baseline runs whenever a part that is measured against it does; bare with quote.
 //   BENCH_DEBUG           log each clean-up step
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -36,6 +38,7 @@ import {
 } from '@buurtservice/db';
 import { hashPassword } from '@buurtservice/api';
 import { benchBook } from './book.js';
+import { benchHours } from './hours.js';
 import { benchRedeem } from './redeem.js';
 import { benchPlanning } from './planning.js';
 import { INSERT_TABLE_DDL, startServer, type ServerKind } from './servers.js';
@@ -58,6 +61,18 @@ const SECONDS = envNumber('BENCH_SECONDS', 10, 1);
 const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 2, 0);
 const CONNECTIONS = Math.round(envNumber('BENCH_CONNECTIONS', 50, 1));
 const MODE: 'child' | 'inprocess' = process.env.BENCH_MODE === 'inprocess' ? 'inprocess' : 'child';
+
+const PARTS = ['quote', 'redeem', 'planning', 'book', 'hours'] as const;
+type Part = (typeof PARTS)[number];
+function selectedParts(): ReadonlySet<Part> {
+  const raw = process.env.BENCH_ONLY?.trim();
+  if (!raw) return new Set(PARTS);
+  const names = raw.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(PARTS as readonly string[]).includes(n));
+  if (unknown.length) throw new Error(`BENCH_ONLY: unknown part(s) ${unknown.join(', ')}; known: ${PARTS.join(', ')}`);
+  return new Set(names as Part[]);
+}
+const ONLY = selectedParts();
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const figure = (name: string, value: number, unit: string) => process.stdout.write(`${name} ${value} ${unit}\n`);
@@ -362,6 +377,12 @@ async function measure(name: string, server: ServerHandle, target: Target): Prom
   return result;
 }
 
+/** CPU time two API processes have used so far, µs; null in-process (it cannot be told from the load tool's). */
+async function cpuOf(a: ServerHandle, b: ServerHandle): Promise<number | null> {
+  const [sa, sb] = await Promise.all([a.stats(), b.stats()]);
+  return sa.cpuMicros === null || sb.cpuMicros === null ? null : sa.cpuMicros + sb.cpuMicros;
+}
+
 async function api<T>(base: string, method: 'GET' | 'POST', url: string, token: string | null, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -377,108 +398,154 @@ async function api<T>(base: string, method: 'GET' | 'POST', url: string, token: 
 async function main(): Promise<void> {
   const started = performance.now();
   const loadBefore = loadavg()[0] ?? 0;
-  log(`mode ${MODE}, ${SECONDS} s per server after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections`);
+  log(`mode ${MODE}, ${SECONDS} s per server after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, parts ${[...ONLY].join(', ')}`);
   const databaseUrl = await openDatabase();
   log('migrating and seeding the demo data');
   await prepareDatabase(databaseUrl);
   const env = { BENCH_DB_URL: databaseUrl, BENCH_JWT_SECRET: randomBytes(32).toString('base64url') };
   const start = (kind: ServerKind) => (MODE === 'child' ? forkServer(kind, env) : inProcessServer(kind, env));
+  // Printed after the run, when it is known whether it had errors.
+  const targets: Array<{ text: string; ok: boolean; value: string }> = [];
+  const target = (text: string, ok: boolean, value: number | string) => targets.push({ text, ok, value: String(value) });
 
-  // (a) bare
-  const bareServer = await start('bare');
-  const bare = await measure('bare', bareServer, { url: `http://127.0.0.1:${bareServer.port}/`, method: 'GET' });
-  await bareServer.stop();
+  // (a) bare and (b) the API: POST /quotes
+  let quote: autocannon.Result | null = null;
+  let bare: autocannon.Result | null = null;
+  let rss = 0;
+  if (ONLY.has('quote')) {
+    const bareServer = await start('bare');
+    bare = await measure('bare', bareServer, { url: `http://127.0.0.1:${bareServer.port}/`, method: 'GET' });
+    await bareServer.stop();
 
-  // (b) the API: POST /quotes
-  const apiServer = await start('api');
-  const base = `http://127.0.0.1:${apiServer.port}`;
-  const { accessToken } = await api<{ accessToken: string }>(base, 'POST', '/auth/login', null, { email: LOGIN_EMAIL, password: DEMO_PASSWORD });
-  const { services } = await api<{ services: Array<{ id: string; active: boolean; minWorkers: number; maxWorkers: number }> }>(base, 'GET', '/services', accessToken);
-  const service = services.find((s) => s.active && s.minWorkers <= 2 && s.maxWorkers >= 2);
-  if (!service) throw new Error('the demo data has no active service for 2 workers');
-  const quoteBody = { serviceId: service.id, workers: 2, minutes: 180 };
-  const sample = await api<{ totalCents: number }>(base, 'POST', '/quotes', accessToken, quoteBody);
-  log(`quote for service ${service.id}: ${JSON.stringify(sample)}`);
-  const quote = await measure('quote', apiServer, {
-    url: `${base}/quotes`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-    body: JSON.stringify(quoteBody),
-  });
-  figure('quote_non2xx', quote.non2xx, 'responses');
-  const { rss } = await apiServer.stats();
-  await apiServer.stop();
+    const apiServer = await start('api');
+    const base = `http://127.0.0.1:${apiServer.port}`;
+    const { accessToken } = await api<{ accessToken: string }>(base, 'POST', '/auth/login', null, { email: LOGIN_EMAIL, password: DEMO_PASSWORD });
+    const { services } = await api<{ services: Array<{ id: string; active: boolean; minWorkers: number; maxWorkers: number }> }>(base, 'GET', '/services', accessToken);
+    const service = services.find((s) => s.active && s.minWorkers <= 2 && s.maxWorkers >= 2);
+    if (!service) throw new Error('the demo data has no active service for 2 workers');
+    const quoteBody = { serviceId: service.id, workers: 2, minutes: 180 };
+    const sample = await api<{ totalCents: number }>(base, 'POST', '/quotes', accessToken, quoteBody);
+    log(`quote for service ${service.id}: ${JSON.stringify(sample)}`);
+    quote = await measure('quote', apiServer, {
+      url: `${base}/quotes`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify(quoteBody),
+    });
+    figure('quote_non2xx', quote.non2xx, 'responses');
+    rss = (await apiServer.stats()).rss;
+    await apiServer.stop();
+  }
 
   // (c) insert baseline
-  const insertServer = await start('insert');
-  const insert = await measure('insert', insertServer, {
-    url: `http://127.0.0.1:${insertServer.port}/insert`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ payload: 'bench' }),
-  });
-  await insertServer.stop();
+  let insert: autocannon.Result | null = null;
+  if (ONLY.has('quote') || ONLY.has('redeem') || ONLY.has('book') || ONLY.has('hours')) {
+    const insertServer = await start('insert');
+    insert = await measure('insert', insertServer, {
+      url: `http://127.0.0.1:${insertServer.port}/insert`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ payload: 'bench' }),
+    });
+    await insertServer.stop();
+  }
 
   // (d) issue 3: redemptions over two API processes sharing the database, against the insert baseline
-  const [apiA, apiB] = [await start('api'), await start('api')];
-  const redeem = await benchRedeem({
-    bases: [`http://127.0.0.1:${apiA.port}`, `http://127.0.0.1:${apiB.port}`], databaseUrl, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, log,
-  });
-  await Promise.all([apiA.stop(), apiB.stop()]);
-  if (redeem.other > 0) {
-    log(`redeem: FAILED: ${redeem.other} answers other than 201`);
-    failures++;
+  if (ONLY.has('redeem') && insert) {
+    const [apiA, apiB] = [await start('api'), await start('api')];
+    const redeem = await benchRedeem({
+      bases: [`http://127.0.0.1:${apiA.port}`, `http://127.0.0.1:${apiB.port}`], databaseUrl, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, log,
+      apiCpuMicros: () => cpuOf(apiA, apiB),
+    });
+    await Promise.all([apiA.stop(), apiB.stop()]);
+    if (redeem.other > 0) {
+      log(`redeem: FAILED: ${redeem.other} answers other than 201`);
+      failures++;
+    }
+    figure('redeem_rps', Math.round(redeem.rps), 'req/s');
+    figure('redeem_p99_ms', round(redeem.p99, 2), 'ms');
+    figure('insert_baseline_rps', Math.round(insert.requests.average), 'req/s');
+    const redeemRatio = redeem.rps / insert.requests.average;
+    figure('redeem_vs_insert_ratio', round(redeemRatio, 3), 'ratio');
+    figure('ledger_discrepancy_minutes', redeem.discrepancyMinutes, 'minutes');
+    if (redeem.apiCpuMicrosPerAnswer !== null) figure('redeem_api_cpu_us_per_req', round(redeem.apiCpuMicrosPerAnswer, 1), 'us');
+    target('redeem_vs_insert_ratio >= 0.3', redeemRatio >= 0.3, round(redeemRatio, 3));
+    target('ledger_discrepancy_minutes = 0', redeem.discrepancyMinutes === 0, redeem.discrepancyMinutes);
   }
-  figure('redeem_rps', Math.round(redeem.rps), 'req/s');
-  figure('redeem_p99_ms', round(redeem.p99, 2), 'ms');
-  figure('insert_baseline_rps', Math.round(insert.requests.average), 'req/s');
-  const redeemRatio = redeem.rps / insert.requests.average;
-  figure('redeem_vs_insert_ratio', round(redeemRatio, 3), 'ratio');
-  figure('ledger_discrepancy_minutes', redeem.discrepancyMinutes, 'minutes');
 
   // (e) issue 4: dispatch suggestions and the auto-planner (seeds its own workers and jobs into Breda)
-  const planningServer = await start('api');
-  const plan = await benchPlanning({ base: `http://127.0.0.1:${planningServer.port}`, databaseUrl, log });
-  await planningServer.stop();
-  figure('suggest_p99_ms', round(plan.suggestP99, 2), 'ms');
-  figure('suggest_flexible_p99_ms', round(plan.suggestFlexibleP99, 2), 'ms');
-  figure('autoplan_week_ms', round(plan.autoplanWeekMs, 1), 'ms');
-  figure('autoplan_week_filled_ratio', round(plan.autoplanWeekFilled, 4), 'ratio');
-  figure('autoplan_week_http_ms', round(plan.autoplanWeekHttpMs, 1), 'ms');
-  figure('autoplan_quality_ratio', round(plan.qualityMean, 4), 'ratio');
-  figure('autoplan_quality_min_ratio', round(plan.qualityMin, 4), 'ratio');
+  if (ONLY.has('planning')) {
+    const planningServer = await start('api');
+    const plan = await benchPlanning({ base: `http://127.0.0.1:${planningServer.port}`, databaseUrl, log });
+    await planningServer.stop();
+    figure('suggest_p99_ms', round(plan.suggestP99, 2), 'ms');
+    figure('suggest_flexible_p99_ms', round(plan.suggestFlexibleP99, 2), 'ms');
+    figure('autoplan_week_ms', round(plan.autoplanWeekMs, 1), 'ms');
+    figure('autoplan_week_filled_ratio', round(plan.autoplanWeekFilled, 4), 'ratio');
+    figure('autoplan_week_http_ms', round(plan.autoplanWeekHttpMs, 1), 'ms');
+    figure('autoplan_quality_ratio', round(plan.qualityMean, 4), 'ratio');
+    figure('autoplan_quality_min_ratio', round(plan.qualityMin, 4), 'ratio');
+    target('suggest_p99_ms < 50', plan.suggestP99 < 50, round(plan.suggestP99, 2));
+    target('autoplan_week_ms < 2000', plan.autoplanWeekMs < 2000, round(plan.autoplanWeekMs, 1));
+    target('autoplan_quality_ratio >= 0.98', plan.qualityMean >= 0.98, `mean ${round(plan.qualityMean, 4)}, min ${round(plan.qualityMin, 4)}`);
+  }
 
   // (f) issue 4: booking a job with its hold (POST /bookings) over two API processes, against the insert baseline
-  const [bookA, bookB] = [await start('api'), await start('api')];
-  const book = await benchBook({
-    bases: [`http://127.0.0.1:${bookA.port}`, `http://127.0.0.1:${bookB.port}`], databaseUrl, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, log,
-  });
-  await Promise.all([bookA.stop(), bookB.stop()]);
-  if (book.other > 0 || book.discrepancy > 0) {
-    log(`book: FAILED: ${book.other} answers other than 201, ${book.discrepancy} bookings without their hold`);
-    failures++;
+  if (ONLY.has('book') && insert) {
+    const [bookA, bookB] = [await start('api'), await start('api')];
+    const book = await benchBook({
+      bases: [`http://127.0.0.1:${bookA.port}`, `http://127.0.0.1:${bookB.port}`], databaseUrl, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, log,
+      apiCpuMicros: () => cpuOf(bookA, bookB),
+    });
+    await Promise.all([bookA.stop(), bookB.stop()]);
+    if (book.other > 0 || book.discrepancy > 0) {
+      log(`book: FAILED: ${book.other} answers other than 201, ${book.discrepancy} bookings without their hold`);
+      failures++;
+    }
+    figure('book_rps', Math.round(book.rps), 'req/s');
+    figure('book_p99_ms', round(book.p99, 2), 'ms');
+    const bookRatio = book.rps / insert.requests.average;
+    figure('book_vs_insert_ratio', round(bookRatio, 3), 'ratio');
+    if (book.apiCpuMicrosPerAnswer !== null) figure('book_api_cpu_us_per_req', round(book.apiCpuMicrosPerAnswer, 1), 'us');
+    target('book_vs_insert_ratio >= 0.4', bookRatio >= 0.4, round(bookRatio, 3));
+    target('book_p99_ms < 50', book.p99 < 50, book.p99);
   }
-  figure('book_rps', Math.round(book.rps), 'req/s');
-  figure('book_p99_ms', round(book.p99, 2), 'ms');
-  const bookRatio = book.rps / insert.requests.average;
-  figure('book_vs_insert_ratio', round(bookRatio, 3), 'ratio');
 
-  const ratio = quote.requests.average / bare.requests.average;
-  figure('quote_vs_bare_ratio', round(ratio, 3), 'ratio');
-  figure('quote_vs_insert_ratio', round(quote.requests.average / insert.requests.average, 3), 'ratio');
-  figure('quote_rss_mb', round(rss / 1024 / 1024, 1), 'MB');
+  // (g) issue 5: logging hours (POST /time-entries) against the insert baseline, and confirm-and-settle
+  if (ONLY.has('hours') && insert) {
+    const [hoursA, hoursB] = [await start('api'), await start('api')];
+    const hours = await benchHours({
+      bases: [`http://127.0.0.1:${hoursA.port}`, `http://127.0.0.1:${hoursB.port}`], databaseUrl, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, log,
+    });
+    await Promise.all([hoursA.stop(), hoursB.stop()]);
+    if (hours.other > 0 || hours.discrepancy > 0) {
+      log(`hours: FAILED: ${hours.other} unexpected answers, ${hours.discrepancy} entries or settlements the database does not show`);
+      failures++;
+    }
+    figure('hours_submit_rps', Math.round(hours.submitRps), 'req/s');
+    figure('hours_submit_p99_ms', round(hours.submitP99, 2), 'ms');
+    const hoursRatio = hours.submitRps / insert.requests.average;
+    figure('hours_vs_insert_ratio', round(hoursRatio, 3), 'ratio');
+    figure('confirm_settle_rps', Math.round(hours.confirmRps), 'req/s');
+    figure('confirm_settle_p99_ms', round(hours.confirmP99, 2), 'ms');
+    target('hours_vs_insert_ratio >= 0.4', hoursRatio >= 0.4, round(hoursRatio, 3));
+    target('confirm_settle_p99_ms < 50', hours.confirmP99 < 50, hours.confirmP99);
+  }
+
+  if (quote && bare && insert) {
+    const ratio = quote.requests.average / bare.requests.average;
+    figure('quote_vs_bare_ratio', round(ratio, 3), 'ratio');
+    figure('quote_vs_insert_ratio', round(quote.requests.average / insert.requests.average, 3), 'ratio');
+    figure('quote_rss_mb', round(rss / 1024 / 1024, 1), 'MB');
+    targets.unshift(
+      { text: `quote_vs_bare_ratio >= ${TARGET_RATIO}`, ok: ratio >= TARGET_RATIO, value: String(round(ratio, 3)) },
+      { text: `quote_p99_ms < ${TARGET_P99_MS}`, ok: quote.latency.p99 < TARGET_P99_MS, value: String(quote.latency.p99) },
+    );
+  }
 
   // Figures from a run with errors or refused quotes say nothing about the targets.
   const verdict = (ok: boolean) => (failures ? 'not judged (the run had errors)' : ok ? 'met' : 'NOT met');
-  process.stdout.write(`# target quote_vs_bare_ratio >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)} (${round(ratio, 3)})\n`);
-  process.stdout.write(`# target quote_p99_ms < ${TARGET_P99_MS}: ${verdict(quote.latency.p99 < TARGET_P99_MS)} (${quote.latency.p99})\n`);
-  process.stdout.write(`# target redeem_vs_insert_ratio >= 0.3: ${verdict(redeemRatio >= 0.3)} (${round(redeemRatio, 3)})\n`);
-  process.stdout.write(`# target ledger_discrepancy_minutes = 0: ${verdict(redeem.discrepancyMinutes === 0)} (${redeem.discrepancyMinutes})\n`);
-  process.stdout.write(`# target book_vs_insert_ratio >= 0.4: ${verdict(bookRatio >= 0.4)} (${round(bookRatio, 3)})\n`);
-  process.stdout.write(`# target book_p99_ms < 50: ${verdict(book.p99 < 50)} (${book.p99})\n`);
-  process.stdout.write(`# target suggest_p99_ms < 50: ${verdict(plan.suggestP99 < 50)} (${round(plan.suggestP99, 2)})\n`);
-  process.stdout.write(`# target autoplan_week_ms < 2000: ${verdict(plan.autoplanWeekMs < 2000)} (${round(plan.autoplanWeekMs, 1)})\n`);
-  process.stdout.write(`# target autoplan_quality_ratio >= 0.98: ${verdict(plan.qualityMean >= 0.98)} (mean ${round(plan.qualityMean, 4)}, min ${round(plan.qualityMin, 4)})\n`);
+  for (const t of targets) process.stdout.write(`# target ${t.text}: ${verdict(t.ok)} (${t.value})\n`);
   await cleanup();
   // Other work on these 2 cores skews every figure: say how busy the machine was (1-minute load).
   const load = `load ${round(loadBefore, 2)} before, ${round(loadavg()[0] ?? 0, 2)} after`;

@@ -412,6 +412,10 @@ export const DISPATCH_PAGES: PageVisit[] = [
       await expect(page.getByRole('alert')).toBeVisible();
     },
   },
+  // Issue 5: the worker's day and record, the dispatcher's week.
+  { name: "the worker's day", as: DEMO.worker, open: async (page) => void (await page.goto('/werk')) },
+  { name: "the worker's work-experience record", as: DEMO.worker, open: async (page) => void (await page.goto('/werk/ervaring')) },
+  { name: "the dispatcher's week of hours", as: DEMO.dispatcher, open: async (page) => void (await page.goto('/planning/uren')) },
 ];
 
 PAGES.push(...DISPATCH_PAGES);

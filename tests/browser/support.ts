@@ -1,7 +1,7 @@
 /** Helpers shared by the browser specs. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { expect, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import type { AxeResults, Result } from 'axe-core';
 
 export const DEMO_PASSWORD = 'demo-wachtwoord-2026';
@@ -21,6 +21,35 @@ declare const window: { innerWidth: number };
 declare const axe: { run(context: unknown, options: unknown): Promise<AxeResults> };
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The API of the app under test: set-up that is not the point of a test goes straight through it. */
+export const API_URL = process.env.BROWSER_API_URL ?? `http://127.0.0.1:${process.env.BROWSER_API_PORT ?? 3101}`;
+
+/** A small phone. */
+export const PHONE = { width: 360, height: 740 };
+
+/** Signs in through the API: the headers of that session. */
+export async function signIn(api: APIRequestContext, email: string, password = DEMO_PASSWORD): Promise<Record<string, string>> {
+  const response = await api.post(`${API_URL}/auth/login`, { data: { email, password } });
+  expect(response.ok(), await response.text()).toBe(true);
+  return { authorization: `Bearer ${((await response.json()) as { accessToken: string }).accessToken}` };
+}
+
+/** "HH:MM" in Amsterdam of an instant. */
+export function amsterdamClock(instant: Date): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant);
+}
+
+/** "YYYY-MM-DD" in Amsterdam of an instant. */
+export function amsterdamDay(instant: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(instant);
+}
+
+/** A page in a context of its own with the size and touch of a small phone. */
+export async function phone(browser: Browser, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: PHONE, hasTouch: true, ...options });
+  return context.newPage();
+}
 
 /** A new address every run, so registrations never collide. */
 export function uniqueEmail(prefix = 'bewoner'): string {

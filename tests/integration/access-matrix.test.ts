@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookings, DEMO_PASSWORD, series, wallet, workers } from '@buurtservice/db';
-import { amsterdamDate as today, isStaff, ROLES, type Role } from '@buurtservice/shared';
+import { bookings, calendarFeeds, confirmation, DEMO_PASSWORD, series, timeEntries, wallet, workers } from '@buurtservice/db';
+import { amsterdamDate as today, DEFAULT_SETTINGS, isStaff, ROLES, type Role } from '@buurtservice/shared';
 import { bearer, createTestContext } from '../support/context.js';
 import { FakeStripe } from '../support/fake-stripe.js';
 import { sampleFromSchema, type JsonSchema } from '../support/schema-sample.js';
@@ -88,6 +88,8 @@ let utrechtLot: string;
 const payments: Record<'jansen' | 'yilmaz' | 'woonstichting' | 'bakker', string> = { jansen: '', yilmaz: '', woonstichting: '', bakker: '' };
 /** Bookings: one per role to see, reschedule and cancel (the worker's is assigned to the demo worker), and others'. */
 const ownBookings: Partial<Record<Role, string>> = {};
+/** Routes that need the role's own object in a certain state, by route and id name (confirmation: a job that is done, or disputed to resolve). */
+const ownForRoute: Record<string, Record<string, Partial<Record<Role, string>>>> = {};
 const otherBookings = { yilmaz: '', utrecht: '' };
 /** Recurring series (and their first occurrence): one per customer role and staff role, Yilmaz's, and one of Utrecht. */
 const ownSeries: Partial<Record<Role, { id: string; first: string }>> = {};
@@ -96,6 +98,13 @@ const otherSeries = { yilmaz: { id: '', first: '' }, utrecht: { id: '', first: '
 const ownWorkers: Partial<Record<Role, string>> = {};
 const ownAbsences: Partial<Record<Role, string>> = {};
 const utrechtWorker = { id: '', absence: '' };
+/** Certificates of each staff role's worker and of the Utrecht worker; the secret of a worker's calendar feed. */
+const ownCertificates: Partial<Record<Role, string>> = {};
+let utrechtCertificate: string;
+let feedToken: string;
+/** Logged hours: per role a job with a worker on it (the demo worker's own job; for staff a worker of their own). */
+const hoursJobs: Partial<Record<Role, { bookingId: string; workerId: string }>> = {};
+let utrechtCheckIn: string;
 /** Locations: Woonstichting's Flat Wisselaan, one of the other Breda organisation, one of Utrecht. */
 const locations = { own: '', bredaOther: '', utrecht: '' };
 // The same secret as the example body of PUT /programme/payment-settings, which the matrix sends as admin.
@@ -186,6 +195,15 @@ function knownIds(): Record<string, KnownId> {
       own: (role) => ownWorkers[role],
       foreign: () => [{ label: 'a worker of Utrecht', id: utrechtWorker.id }, { label: 'a worker that does not exist', id: missing }],
     },
+    certificateId: {
+      own: (role) => ownCertificates[role],
+      foreign: () => [{ label: 'a certificate of a worker of Utrecht', id: utrechtCertificate }, { label: 'a certificate that does not exist', id: missing }],
+    },
+    token: {
+      // only the public calendar feed has it: the secret of a live feed
+      own: () => feedToken,
+      foreign: () => [],
+    },
     absenceId: {
       own: (role) => ownAbsences[role],
       foreign: () => [{ label: 'an absence of a worker of Utrecht', id: utrechtWorker.absence }, { label: 'an absence that does not exist', id: missing }],
@@ -223,6 +241,11 @@ function knownIds(): Record<string, KnownId> {
         { label: 'a booking of Utrecht', id: otherBookings.utrecht },
         { label: 'a booking that does not exist', id: missing },
       ],
+    },
+    checkInId: {
+      // optional: the own entry is logged without one
+      own: () => undefined,
+      foreign: () => [{ label: 'a check-in of Utrecht', id: utrechtCheckIn }, { label: 'a check-in that does not exist', id: missing }],
     },
     serviceId: {
       // tuindienst takes 1–4 workers: the quote examples (2 workers) fit it.
@@ -276,7 +299,7 @@ async function buildRequest(route: RouteSpec, caller: Caller, foreign?: { slot: 
     const known = ids[slot.name];
     if (!known) throw new Error(`${route.method} ${route.url}: the access matrix does not know the id '${slot.name}' (${slot.where}); add it to knownIds()`);
     if (!role) return slot.required ? (route.access === 'public' ? known.own('resident') : randomUUID()) : undefined;
-    if (slot.required) return known.own(role) ?? null;
+    if (slot.required) return ownForRoute[label(route)]?.[slot.name]?.[role] ?? known.own(role) ?? null;
     if (known.send) return known.send(role);
     if (foreign && !foreign.slot.required) return undefined;
     return CUSTOMER_FIELD[role] === slot.name ? known.own(role) : undefined;
@@ -317,6 +340,7 @@ async function buildRequest(route: RouteSpec, caller: Caller, foreign?: { slot: 
       if (id === null) return null;
       if (id) base[slot.name] = id;
     }
+    if (role && HOURS_ROUTES.includes(label(route))) Object.assign(base, hoursFields(role, foreign?.slot.name));
     options.payload = base;
   }
   if (role) options.headers = { ...options.headers, ...bearer(await ctx.login(ROLE_LOGINS[role])) };
@@ -324,6 +348,16 @@ async function buildRequest(route: RouteSpec, caller: Caller, foreign?: { slot: 
 }
 
 const label = (r: RouteEntry) => `${r.method} ${r.url}`;
+
+/** Check-ins and entries: a new id (made on the phone) per request, on the role's hours job; staff name the job's worker. */
+const HOURS_ROUTES = ['POST /check-ins', 'POST /time-entries'];
+function hoursFields(role: Role, foreignSlot: string | undefined): Record<string, string> {
+  const job = hoursJobs[role];
+  const fields: Record<string, string> = { id: randomUUID() };
+  if (job && foreignSlot !== 'bookingId') fields.bookingId = job.bookingId;
+  if (job && isStaff(role) && foreignSlot !== 'workerId') fields.workerId = job.workerId;
+  return fields;
+}
 const allows = (route: RouteEntry, role: Role) => route.access === 'public' || route.access.includes(role);
 const describeResponse = (res: { statusCode: number; body: string }) => `${res.statusCode} ${res.body.slice(0, 300)}`;
 
@@ -456,20 +490,67 @@ beforeAll(async () => {
   otherSeries.yilmaz = await seriesAt(world.breda.id, { householdId: yilmaz }, '2030-06-03T13:00:00+02:00', ownCoach);
   otherSeries.utrecht = await seriesAt(world.utrecht.id, { householdId: bakker }, '2030-06-03T10:00:00+02:00', utrechtCoach);
 
-  const newWorker = async (programmeId: string, name: string) => {
+  const newWorker = async (programmeId: string, name: string, coachId: string | null = null) => {
     const user = await ctx.ownerDb.insertInto('users').values({ programme_id: programmeId, role: 'worker', display_name: name }).returning('id').executeTakeFirstOrThrow();
-    await workers.createWorker(ctx.ownerDb, { programmeId, userId: user.id, contract: 'paid', startedOn: '2026-01-01' });
+    await workers.createWorker(ctx.ownerDb, { programmeId, userId: user.id, contract: 'paid', startedOn: '2026-01-01', coachId });
     // the garden skill: the dispatch routes assign this worker to the staff's own (garden) booking
     await ctx.ownerDb.transaction().execute((tx) => workers.setSkills(tx, programmeId, user.id, [{ skill: 'tuin', level: 'lead' }]));
     const absence = await workers.addAbsence(ctx.ownerDb, { programmeId, workerId: user.id, kind: 'leave', startsAt: new Date('2031-01-05T00:00:00+01:00'), endsAt: new Date('2031-01-06T00:00:00+01:00') });
     return { id: user.id, absence: absence.id };
   };
+  const certificateOf = async (programmeId: string, workerId: string) => (await ctx.ownerDb.insertInto('worker_certificates')
+    .values({ programme_id: programmeId, worker_id: workerId, name: 'EHBO', issued_on: '2026-03-01', issuer: 'Rode Kruis' }).returning('id').executeTakeFirstOrThrow()).id;
   for (const role of ['dispatcher', 'programme_admin'] as const) {
-    const w = await newWorker(world.breda.id, `Werker van ${role}`);
+    // coached by the dispatcher: only the coach (and admins) see and change a worker's experience
+    const w = await newWorker(world.breda.id, `Werker van ${role}`, ownCoach);
     ownWorkers[role] = w.id;
     ownAbsences[role] = w.absence;
+    ownCertificates[role] = await certificateOf(world.breda.id, w.id);
   }
+  // the demo worker's own record and calendar feed
+  ownWorkers.worker = sanne;
   Object.assign(utrechtWorker, await newWorker(world.utrecht.id, 'Werker Utrecht'));
+  utrechtCertificate = await certificateOf(world.utrecht.id, utrechtWorker.id);
+  // a worker nobody else touches, so the feed stays live while other routes make and revoke feeds
+  feedToken = (await calendarFeeds.createFeed(ctx.ownerDb, { programmeId: world.breda.id, workerId: (await newWorker(world.breda.id, 'Werker met agenda')).id })).token;
+  hoursJobs.worker = { bookingId: ownBookings.worker, workerId: sanne };
+  for (const role of ['dispatcher', 'programme_admin'] as const) {
+    const w = await newWorker(world.breda.id, `Werker uren van ${role}`);
+    const bookingId = await bookAt(world.breda.id, { householdId: jansen }, '2030-05-10T09:00:00+02:00', ownCoach);
+    await ctx.ownerDb.transaction().execute((tx) => bookings.assignWorker(tx, { programmeId: world.breda.id, bookingId, workerId: w.id, actorUserId: ownCoach }));
+    hoursJobs[role] = { bookingId, workerId: w.id };
+  }
+  utrechtCheckIn = (await ctx.ownerDb.insertInto('time_check_ins').values({
+    id: randomUUID(), programme_id: world.utrecht.id, booking_id: otherBookings.utrecht, worker_id: utrechtWorker.id, started_at: new Date('2030-05-06T09:00:00+02:00'),
+  }).returning('id').executeTakeFirstOrThrow()).id;
+
+  // Confirmation (issue 5): per role a job worked and done, to confirm and to dispute; for staff a disputed one to resolve.
+  const hoursWorker = (await newWorker(world.breda.id, 'Werker bevestiging')).id;
+  let jobs = 0;
+  const doneJob = async (customer: bookings.Customer) => {
+    const startsAt = new Date(`2030-07-${String(++jobs).padStart(2, '0')}T09:00:00+02:00`);
+    const bookingId = await bookAt(world.breda.id, customer, startsAt.toISOString(), ownCoach);
+    await ctx.ownerDb.transaction().execute(async (tx) => {
+      await bookings.assignWorker(tx, { programmeId: world.breda.id, bookingId, workerId: hoursWorker, actorUserId: ownCoach });
+      await timeEntries.recordEntry(tx, {
+        programmeId: world.breda.id, id: randomUUID(), bookingId, workerId: hoursWorker, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000),
+        breakMinutes: 0, source: 'entered_after', settings: DEFAULT_SETTINGS,
+      });
+      for (const action of ['check_in', 'finish'] as const) await bookings.transitionBooking(tx, { programmeId: world.breda.id, bookingId, action, actorUserId: hoursWorker });
+    });
+    return bookingId;
+  };
+  for (const action of ['confirm-hours', 'dispute-hours', 'resolve-hours'] as const) {
+    const byRole: Partial<Record<Role, string>> = {};
+    for (const role of action === 'resolve-hours' ? (['dispatcher', 'programme_admin'] as const) : (['resident', 'organisation_member', 'dispatcher', 'programme_admin'] as const)) {
+      const bookingId = await doneJob(role === 'organisation_member' ? { organisationId: woonstichting } : { householdId: jansen });
+      if (action === 'resolve-hours') {
+        await ctx.ownerDb.transaction().execute((tx) => confirmation.disputeHours(tx, { programmeId: world.breda.id, bookingId, by: { userId: resident, staff: false }, reason: 'Klopt niet' }));
+      }
+      byRole[role] = bookingId;
+    }
+    ownForRoute[`POST /bookings/:bookingId/${action}`] = { bookingId: byRole };
+  }
 
   utrechtFingerprint = await programmeFingerprint(ctx.ownerDb, world.utrecht.id);
 });
@@ -551,7 +632,7 @@ describe.each(ROUTES.map((r) => [label(r), r] as const))('%s', (_name, route) =>
         const what = `${slot.where}:${slot.name} = ${foreign.label} → ${describeResponse(res)}`;
         expect([403, 404], what).toContain(res.statusCode);
         // `not_found`, or a more precise "… does not exist" (service_not_found, location_not_found, buurt_not_found).
-        expect(res.json<{ code: string }>().code, what).toMatch(/^(forbidden|not_found|[a-z]+_not_found)$/);
+        expect(res.json<{ code: string }>().code, what).toMatch(/^(forbidden|not_found|[a-z_]+_not_found|time_entry_not_assigned)$/);
         expect(await countRows(ctx.ownerDb, 'users', 'households', 'organisations', 'organisation_locations', 'tariffs', 'audit_log'), what).toEqual(before);
         tried++;
       }

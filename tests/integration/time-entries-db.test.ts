@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, TimeEntryInvalidError, type HourRules } from '@buurtservice/shared';
-import { bookings, timeEntries } from '@buurtservice/db';
+import { bookings, checkIns, timeEntries } from '@buurtservice/db';
 import { createTestContext, type TestContext } from '../support/context.js';
 import { assign, book, buy, newHousehold, newWorker, programme, settle, type Programme } from '../support/bookings.js';
 
@@ -21,11 +21,11 @@ afterAll(async () => { await ctx?.close(); });
 
 const t = (iso: string) => new Date(iso);
 
-/** A fresh worker assigned to a fresh two-hour job (10:00–12:00 on the given day). */
-async function assignedJob(day = '2027-03-01') {
+/** A fresh worker (or the one given) assigned to a fresh two-hour job (10:00–12:00 on the given day). */
+async function assignedJob(day = '2027-03-01', worker?: string) {
   const customer = await newHousehold(ctx.db, breda.id);
   await buy(ctx.db, breda.id, customer, 4);
-  const worker = await newWorker(ctx.db, breda.id);
+  worker ??= await newWorker(ctx.db, breda.id);
   const created = await book(ctx.db, breda, { customer, startsAt: t(`${day}T10:00:00+01:00`), minutes: 120 });
   await assign(ctx.db, breda, created.booking.id, worker);
   return { bookingId: created.booking.id, workerId: worker, customer };
@@ -191,5 +191,73 @@ describe('logged hours are corrected, never deleted', () => {
     expect(role.rows[0]!.r).toBe('buurtservice_api');
     await expect(ctx.db.deleteFrom('time_entries').where('id', '=', e.id).execute()).rejects.toMatchObject({ code: '42501' });
     expect(await stored(e.id)).toBe(1);
+  });
+});
+
+describe('minutes over a benefit worker\'s weekly cap', () => {
+  it('stores the part beyond the cap, counting the worker\'s other entries of the ISO week in Amsterdam', async () => {
+    const worker = await newWorker(ctx.db, breda.id, { contract: 'benefit', weeklyCapMinutes: 240 });
+    const job = await assignedJob('2027-04-05', worker);
+    const over = async (from: string, until: string) => (await record(entry(job, from, until))).entry.overCapMinutes;
+    expect(await over('2027-04-05T08:00:00+02:00', '2027-04-05T10:00:00+02:00')).toBe(0); // 120 of 240
+    expect(await over('2027-04-07T08:00:00+02:00', '2027-04-07T09:30:00+02:00')).toBe(0); // 210
+    expect(await over('2027-04-09T08:00:00+02:00', '2027-04-09T09:00:00+02:00')).toBe(30); // 270: 30 over
+    // Sunday 23:00 in Amsterdam is still this week (whatever UTC says) ...
+    expect(await over('2027-04-11T23:00:00+02:00', '2027-04-11T23:45:00+02:00')).toBe(45);
+    // ... and Monday 00:30 in Amsterdam (Sunday 22:30 UTC) is the next one
+    expect(await over('2027-04-12T00:30:00+02:00', '2027-04-12T01:30:00+02:00')).toBe(0);
+    const paid = await assignedJob('2027-04-05');
+    expect((await record(entry(paid, '2027-04-05T06:00:00+02:00', '2027-04-05T20:00:00+02:00'))).entry.overCapMinutes).toBe(0);
+  });
+
+  it('counts entries recorded at the same moment: 5 hours sent at once over a cap of 4 flag exactly 60 minutes', async () => {
+    const worker = await newWorker(ctx.db, breda.id, { contract: 'benefit', weeklyCapMinutes: 240 });
+    const job = await assignedJob('2027-04-19', worker);
+    const { ok, errors } = await settle(Array.from({ length: 5 }, (_, i) => record(entry(job, `2027-04-${19 + i}T08:00:00+02:00`, `2027-04-${19 + i}T09:00:00+02:00`))));
+    expect(errors).toEqual([]);
+    expect(ok.map((r) => r.entry.overCapMinutes).reduce((a, b) => a + b, 0)).toBe(60);
+  });
+});
+
+describe('a check-out closes its check-in', () => {
+  const checkIn = (job: { bookingId: string; workerId: string }, at: string) => ctx.db.transaction().execute((tx) => checkIns.recordCheckIn(tx, {
+    programmeId: breda.id, id: randomUUID(), bookingId: job.bookingId, workerId: job.workerId, startedAt: t(at), now: t(at), recordedBy: job.workerId,
+  }));
+  const openOf = async (id: string) => ctx.db.selectFrom('time_check_ins').select(['closed_at', 'closed_by_entry_id']).where('id', '=', id).executeTakeFirstOrThrow();
+
+  it('in the same transaction as the entry: both or neither', async () => {
+    const job = await assignedJob('2027-04-26');
+    const { checkIn: open } = await checkIn(job, '2027-04-26T10:00:00+02:00');
+    const e = entry(job, '2027-04-26T10:00:00+02:00', '2027-04-26T12:00:00+02:00', { checkInId: open.id });
+    // a transaction that fails after the entry leaves the check-in open and stores nothing
+    await expect(ctx.db.transaction().execute(async (tx) => {
+      await timeEntries.recordEntry(tx, e);
+      throw new Error('connection lost');
+    })).rejects.toThrow('connection lost');
+    expect(await openOf(open.id)).toEqual({ closed_at: null, closed_by_entry_id: null });
+    expect(await stored(e.id)).toBe(0);
+
+    const done = await record(e);
+    expect(done.entry).toMatchObject({ checkInId: open.id });
+    expect(await openOf(open.id)).toEqual({ closed_at: t('2027-04-26T12:00:00+02:00'), closed_by_entry_id: e.id });
+    expect(await record(e)).toMatchObject({ replayed: true, entry: { checkInId: open.id } });
+  });
+
+  it('refuses a check-in of another worker (check_in_not_found) and one another entry closed (check_in_closed)', async () => {
+    const job = await assignedJob('2027-04-27');
+    const other = await assignedJob('2027-04-27');
+    const { checkIn: open } = await checkIn(job, '2027-04-27T10:00:00+02:00');
+    await expect(record(entry(other, '2027-04-27T10:00:00+02:00', '2027-04-27T11:00:00+02:00', { checkInId: open.id }))).rejects.toMatchObject({ code: 'check_in_not_found' });
+    await record(entry(job, '2027-04-27T10:00:00+02:00', '2027-04-27T11:00:00+02:00', { checkInId: open.id }));
+    const second = entry(job, '2027-04-27T11:00:00+02:00', '2027-04-27T11:30:00+02:00', { checkInId: open.id });
+    await expect(record(second)).rejects.toMatchObject({ code: 'check_in_closed' });
+    expect(await stored(second.id)).toBe(0);
+  });
+
+  it('allows one open check-in per worker and job: check_in_open, also when two arrive at once', async () => {
+    const job = await assignedJob('2027-04-28');
+    const { ok, errors } = await settle([checkIn(job, '2027-04-28T10:00:00+02:00'), checkIn(job, '2027-04-28T10:01:00+02:00')]);
+    expect(ok).toHaveLength(1);
+    expect(errors).toEqual([expect.objectContaining({ code: 'check_in_open' })]);
   });
 });

@@ -81,6 +81,34 @@ describe('selling cheques at the counter', () => {
     expect((await walletOf(householdId)).balanceMinutes).toBe(0);
   });
 
+  it('redeems once for ten concurrent copies with one Idempotency-Key, refuses the key for another body, and keeps no claim after a 409', async () => {
+    const reg = await ctx.app.inject({ method: 'POST', url: '/households', headers: bearer(dispatcher), payload: {
+      name: 'Fam. Sleutel', street: 'Wisselaan', houseNumber: 97, postcode: '4823 JA', city: 'Breda', contact: { displayName: 'S. Sleutel' },
+    } });
+    const householdId = reg.json<{ id: string }>().id;
+    expect((await sell(householdId, 2)).statusCode).toBe(201);
+    const redeem = (minutes: number, key: string) => ctx.app.inject({
+      method: 'POST', url: `/households/${householdId}/redemptions`, headers: { ...bearer(dispatcher), 'idempotency-key': key }, payload: { minutes, memo: 'Strijkservice' },
+    });
+
+    // Short first: 409, and the key is not used up by the refusal.
+    const key = `redeem-${randomUUID()}`;
+    const refused = await redeem(180, key);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'insufficient_balance' });
+
+    const copies = await Promise.all(Array.from({ length: 10 }, () => redeem(60, key)));
+    expect(copies.map((r) => r.statusCode)).toEqual(Array(10).fill(201));
+    expect(new Set(copies.map((r) => r.body)).size).toBe(1);
+    expect(copies[0]!.json()).toMatchObject({ minutes: 60, cents: 1000 });
+    expect((await walletOf(householdId)).balanceMinutes).toBe(60);
+
+    const other = await redeem(30, key);
+    expect(other.statusCode).toBe(422);
+    expect(other.json()).toMatchObject({ code: 'idempotency_key_reused' });
+    expect((await walletOf(householdId)).balanceMinutes).toBe(60);
+  });
+
   it('undoes a same-day mistake with a correcting transaction, once, and not after cheques were used', async () => {
     const householdId = households['bewoner@example.nl']!;
     const before = (await walletOf(householdId)).balanceMinutes;

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { JOBS, startJobs, walletJobs } from '@buurtservice/api';
 import { wallet, withDatabase } from '@buurtservice/db';
 import { createTestContext, type TestContext } from '../support/context.js';
+import * as fixtures from '../support/bookings.js';
 
 let ctx: TestContext;
 let programmeId: string;
@@ -74,5 +75,35 @@ describe('daily wallet jobs (the clock is an argument)', () => {
     } finally {
       await runner.stop();
     }
+  });
+});
+
+describe('bookings waiting for payment (the safety net behind the purchase paths)', () => {
+  it('move on once their wallet can hold them, each once, and a wallet still short keeps waiting', async () => {
+    const p = await fixtures.programme(ctx.db, 'breda-noordoost');
+    const rich = await fixtures.newHousehold(ctx.db, p.id);
+    const poor = await fixtures.newHousehold(ctx.db, p.id);
+    const first = await fixtures.book(ctx.db, p, { customer: rich, minutes: 120 });
+    const second = await fixtures.book(ctx.db, p, { customer: rich, minutes: 60 });
+    const short = await fixtures.book(ctx.db, p, { customer: poor, minutes: 180 });
+    for (const b of [first, second, short]) expect(await fixtures.stateOf(ctx.db, b.booking.id)).toBe('awaiting_payment');
+
+    // Bought straight in the ledger: as if the purchase path's own resume had failed after its commit.
+    await fixtures.buy(ctx.db, p.id, rich, 3);
+    await fixtures.buy(ctx.db, p.id, poor, 1);
+
+    const run = await walletJobs.resumeWaitingBookings(ctx.db);
+    expect(run.failed).toBe(0);
+    expect(await fixtures.stateOf(ctx.db, first.booking.id)).toBe('ready_to_plan');
+    expect(await fixtures.stateOf(ctx.db, second.booking.id)).toBe('ready_to_plan');
+    expect(await fixtures.stateOf(ctx.db, short.booking.id)).toBe('awaiting_payment');
+    expect(await fixtures.heldMinutes(ctx.db, p.id, first.booking.id)).toBe(120);
+    expect(await fixtures.heldMinutes(ctx.db, p.id, second.booking.id)).toBe(60);
+
+    // Run again: nothing left that fits, nothing held twice.
+    expect((await walletJobs.resumeWaitingBookings(ctx.db)).resumed).toBe(0);
+    expect(await fixtures.heldMinutes(ctx.db, p.id, first.booking.id)).toBe(120);
+    const events = await ctx.db.selectFrom('booking_events').select('action').where('booking_id', '=', first.booking.id).where('action', '=', 'payment_received').execute();
+    expect(events).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { notifications, outbox, type Database } from '@buurtservice/db';
+import { formatEuro } from '@buurtservice/shared';
 import { messageIdFor, redactPersonalData, type Mailer } from '../services/mailer.js';
 
 /**
@@ -297,6 +298,22 @@ export function renderMessage(kind: string, payload: unknown, locale: Locale, pu
       return nl
         ? compose(`Morgen: ${service}, ${when(p, locale)}`, ['Een herinnering: morgen komen wij voor uw klus.', 'Kan het toch niet? Zeg dan zo snel mogelijk af.'], details)
         : compose(`Tomorrow: ${service}, ${when(p, locale)}`, ['A reminder: tomorrow we come for your job.', 'If it does not suit you after all, please cancel as soon as you can.'], details);
+    case 'hours_confirm_reminder': {
+      if (typeof p.autoConfirmAt !== 'string' || typeof p.hoursMinutes !== 'number' || typeof p.hoursCents !== 'number') throw new Error('payload of hours_confirm_reminder');
+      const on = when({ ...p, startsAt: p.autoConfirmAt }, locale);
+      const hours = `${duration(p.hoursMinutes, locale) || (nl ? '0 minuten' : '0 minutes')} (${formatEuro(p.hoursCents, locale)})`;
+      return nl
+        ? compose(`Kloppen de uren? ${service}`, [
+          `De medewerkers hebben hun uren voor deze klus geschreven: samen ${hours}.`,
+          'Kijk of dit klopt. Klopt het, keur de uren dan goed. Klopt het niet, laat ons dan weten wat er niet klopt.',
+          `Doet u niets? Dan keuren wij de uren ${on} vanzelf goed.`,
+        ], details)
+        : compose(`Are the hours right? ${service}`, [
+          `The workers have logged their hours for this job: ${hours} in all.`,
+          'Please check them. If they are right, confirm them. If not, tell us what is wrong.',
+          `If you do nothing, the hours are confirmed automatically on ${on}.`,
+        ], details);
+    }
     default:
       throw new Error(`unknown message kind ${kind}`);
   }

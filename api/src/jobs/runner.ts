@@ -2,10 +2,11 @@ import PgBoss from 'pg-boss';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '@buurtservice/db';
 import { reconcilePendingPayments, type StripeClients } from '../services/stripe.js';
-import { expireCheques, warnExpiringCheques, warnExpiringCityPasses } from './wallet-jobs.js';
+import { expireCheques, resumeWaitingBookings, warnExpiringCheques, warnExpiringCityPasses } from './wallet-jobs.js';
 import { DELIVERY, deliverOutbox, sendBookingReminders } from './notification-jobs.js';
 import { logMailer, type Mailer } from '../services/mailer.js';
 import { extendAllSeries } from './series-jobs.js';
+import { runHoursAutoConfirm } from './hours-jobs.js';
 
 export const JOBS = {
   walletDaily: 'wallet-daily',
@@ -13,6 +14,7 @@ export const JOBS = {
   deliverOutbox: 'outbox-deliver',
   bookingReminders: 'booking-reminders',
   seriesDaily: 'series-daily',
+  hoursAutoConfirm: 'hours-auto-confirm',
 } as const;
 
 export interface JobRunner {
@@ -45,6 +47,8 @@ export async function startJobs(options: {
   await boss.schedule(JOBS.bookingReminders, '0 18-23 * * *', {}, { tz: 'Europe/Amsterdam' });
   // 03:30 Amsterdam: clear of the hour that is skipped or doubled when the clocks change.
   await boss.schedule(JOBS.seriesDaily, '30 3 * * *', {}, { tz: 'Europe/Amsterdam' });
+  // Logged hours: reminders a day ahead and the automatic confirmation, every quarter of an hour.
+  await boss.schedule(JOBS.hoursAutoConfirm, '*/15 * * * *', {}, { tz: 'Europe/Amsterdam' });
   await boss.work(JOBS.walletDaily, async () => {
     const now = clock();
     const expired = await expireCheques(options.db, now);
@@ -56,6 +60,12 @@ export async function startJobs(options: {
     const result = await extendAllSeries(options.db, clock());
     if (result.failed.length > 0) options.log.warn({ job: JOBS.seriesDaily, ...result }, 'some series could not be extended');
     else options.log.info({ job: JOBS.seriesDaily, ...result }, 'series extended');
+  });
+  await boss.work(JOBS.hoursAutoConfirm, async () => {
+    const { reminders, autoConfirm } = await runHoursAutoConfirm(options.db, clock());
+    const summary = { job: JOBS.hoursAutoConfirm, reminders, confirmed: autoConfirm.confirmed.length, skipped: autoConfirm.skipped.length, failed: autoConfirm.failed };
+    if (autoConfirm.failed.length > 0) options.log.warn(summary, 'some hours could not be confirmed automatically');
+    else if (reminders > 0 || autoConfirm.confirmed.length > 0) options.log.info(summary, 'hours confirmed automatically');
   });
   await boss.work(JOBS.deliverOutbox, async () => {
     // A backlog drains in batches; each batch is claimed on its own (see notification-jobs.ts).
@@ -72,6 +82,9 @@ export async function startJobs(options: {
   await boss.work(JOBS.reconcilePayments, async () => {
     const result = await reconcilePendingPayments(options.db, options.stripe, 10);
     if (result.checked > 0) options.log.info({ job: JOBS.reconcilePayments, ...result }, 'payments reconciled');
+    // The safety net behind every purchase path's own resume (best effort there).
+    const waiting = await resumeWaitingBookings(options.db);
+    if (waiting.resumed > 0 || waiting.failed > 0) options.log.info({ job: JOBS.reconcilePayments, ...waiting }, 'bookings waiting for payment resumed');
   });
   return {
     boss,

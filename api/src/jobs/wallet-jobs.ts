@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { outbox, wallet, type Database } from '@buurtservice/db';
+import { bookings, outbox, wallet, type Database } from '@buurtservice/db';
 import { amsterdamDate } from '@buurtservice/shared';
 
 /**
@@ -59,4 +59,33 @@ export async function warnExpiringCityPasses(db: Database, now: Date): Promise<n
     if (fresh) sent += 1;
   }
   return sent;
+}
+
+/**
+ * Bookings that wait for payment move on as soon as their wallet can hold them. Every purchase
+ * path does this right after it commits, but best effort (a failure there must not fail the
+ * purchase); this job is the safety net that tries again for every wallet with a waiting booking
+ * whose free balance could now hold at least the smallest of them. Each wallet in a transaction
+ * of its own; idempotent (the hold's key is per booking).
+ */
+export async function resumeWaitingBookings(db: Database): Promise<{ resumed: number; failed: number }> {
+  const due = await sql<{ programme_id: string; household_id: string | null; organisation_id: string | null }>`
+    select b.programme_id, b.household_id, b.organisation_id
+    from bookings b
+    join ledger_accounts a on a.programme_id = b.programme_id and a.kind = 'wallet'
+      and a.household_id is not distinct from b.household_id and a.organisation_id is not distinct from b.organisation_id
+    where b.state = 'awaiting_payment'
+    group by b.programme_id, b.household_id, b.organisation_id, a.id
+    having min(b.workers_needed * b.duration_minutes) <= ledger_spendable(a.id)`.execute(db);
+  let resumed = 0;
+  let failed = 0;
+  for (const w of due.rows) {
+    const customer: bookings.Customer = w.household_id ? { householdId: w.household_id } : { organisationId: w.organisation_id! };
+    try {
+      resumed += (await db.transaction().execute((tx) => bookings.resumeAwaitingBookings(tx, { programmeId: w.programme_id, customer }))).resumed.length;
+    } catch {
+      failed += 1;
+    }
+  }
+  return { resumed, failed };
 }

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { bookings, workers } from '@buurtservice/db';
-import { BookingTransitionError, ERRORS, errorMessage, type ErrorCode, type Locale } from '@buurtservice/shared';
+import { bookings, timeEntries, workers } from '@buurtservice/db';
+import { BookingTransitionError, ERRORS, errorMessage, TimeEntryInvalidError, type ErrorCode, type Locale } from '@buurtservice/shared';
 import { AppError, type FieldError } from '../errors.js';
 
 export function requestLocale(request: FastifyRequest): Locale {
@@ -9,9 +9,11 @@ export function requestLocale(request: FastifyRequest): Locale {
   return typeof header === 'string' && /^\s*en\b/i.test(header) ? 'en' : 'nl';
 }
 
-function send(reply: FastifyReply, code: ErrorCode, fields?: FieldError[]) {
-  const body: { code: string; message: string; fields?: FieldError[] } = { code, message: errorMessage(code, requestLocale(reply.request)) };
+function send(reply: FastifyReply, code: ErrorCode, fields?: FieldError[], reason?: string) {
+  const body: { code: string; message: string; fields?: FieldError[]; reason?: string } = { code, message: errorMessage(code, requestLocale(reply.request)) };
   if (fields?.length) body.fields = fields;
+  // time_entry_invalid says which hour rule refused the times (the routes' error schema has `reason`)
+  if (reason) body.reason = reason;
   return reply.status(ERRORS[code].status).send(body);
 }
 
@@ -32,7 +34,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 /** Refusals of the booking and worker repositories: each carries a code of the shared catalogue. */
 const DOMAIN_ERRORS = [
   bookings.BookingRuleError, bookings.BookingNotFoundError, bookings.WorkerDoubleBookedError, bookings.WorkerWeeklyCapExceededError,
-  BookingTransitionError, workers.WorkerError,
+  BookingTransitionError, workers.WorkerError, timeEntries.TimeEntryError,
 ] as const;
 
 /** The catalogue code of a repository's refusal, or null for any other error. */
@@ -52,6 +54,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       if (error.headers) void reply.headers(error.headers);
       return send(reply, error.code, error.fields);
     }
+    if (error instanceof TimeEntryInvalidError) return send(reply, error.code, undefined, error.reason);
     const domain = domainCode(error);
     if (domain) return send(reply, domain);
     if (error.validation) {

@@ -89,12 +89,14 @@ export const bookingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const caller = callerOf(request);
     const at = now();
-    const settings = await settingsOf(caller.programmeId);
+    // Read before the transaction: a cache that loads inside it would wait for a pooled connection
+    // that every concurrent booking holds.
+    const [settings, catalogue] = await Promise.all([settingsOf(caller.programmeId), app.catalogue.get(caller.programmeId)]);
     return idempotent(db, request, reply, caller, async (tx) => {
-      const prepared = await prepareBooking(tx, caller, request.body, { now: at, catalogue: app.catalogue });
+      const prepared = await prepareBooking(tx, caller, request.body, { now: at, tariffs: catalogue.tariffs });
       const created = await bookings.createBooking(tx, prepared.request);
       // Shown from what was read to make it (two round trips fewer); a service the cache does not know yet is read back.
-      const service = (await app.catalogue.get(caller.programmeId)).servicesById.get(created.booking.service_id);
+      const service = catalogue.servicesById.get(created.booking.service_id);
       const view = service
         ? newBookingView(created, prepared.context, { id: service.id, code: service.code, name: service.name, requiredSkill: service.requiredSkill })
         : (await bookings.findBooking(tx, caller.programmeId, created.booking.id))!;

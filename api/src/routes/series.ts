@@ -106,10 +106,12 @@ export const seriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const caller = callerOf(request);
     const at = now();
-    const settings = await app.settings.get(caller.programmeId);
+    // Read before the transaction: a cache that loads inside it would wait for a pooled connection
+    // that every concurrent request holds.
+    const [settings, catalogue] = await Promise.all([app.settings.get(caller.programmeId), app.catalogue.get(caller.programmeId)]);
     const { frequency, until, ...body } = request.body;
     return idempotent(db, request, reply, caller, async (tx) => {
-      const req = await bookingRequest(tx, caller, body, { now: at, catalogue: app.catalogue });
+      const req = await bookingRequest(tx, caller, body, { now: at, tariffs: catalogue.tariffs });
       const startsAt = req.timing.startsAt;
       if (!startsAt) throw appError('validation_failed', [{ field: '/startsAt', code: 'required' }]);
       if (until !== undefined && until < amsterdamDate(startsAt)) throw appError('validation_failed', [{ field: '/until', code: 'until_before_start' }]);

@@ -4,7 +4,7 @@ import { audit, cityPasses, counter, wallet } from '@buurtservice/db';
 import { amsterdamDate, STAFF_ROLES } from '@buurtservice/shared';
 import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
-import { IdempotencyHeaders, idempotent } from '../idempotency.js';
+import { IdempotencyHeaders, idempotencyRecord, idempotent, ledgerKeyOf, replyIdempotent } from '../idempotency.js';
 import { IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf, householdFor, organisationFor } from '../scope.js';
 import { resumeAfterPurchase } from '../services/bookings.js';
@@ -225,17 +225,22 @@ export const walletRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const caller = callerOf(request);
-    const h = await householdFor(db, caller, request.params.householdId);
-    return idempotent(db, request, reply, caller, async (tx, ledgerKey) => {
-      try {
-        const r = await wallet.redeemFromWallet(tx, { programmeId: caller.programmeId, owner: { householdId: h.id }, minutes: request.body.minutes, idempotencyKey: ledgerKey, memo: request.body.memo ?? null, actorUserId: caller.userId });
-        if (r.replayed) throw new Error('a redemption was replayed without its idempotency row');
-        return { status: 201, body: { transactionId: r.transactionId, minutes: r.minutes, cents: r.cents } };
-      } catch (err) {
-        if (err instanceof wallet.InsufficientBalanceError) throw appError('insufficient_balance');
-        throw err;
-      }
-    });
+    // The household check, the Idempotency-Key and the redemption in one statement (the counter's
+    // hot path; see wallet.redeemAtCounter): the same answers as householdFor + idempotent + redeemFromWallet.
+    const record = idempotencyRecord(request);
+    let r: wallet.CounterRedemptionResult;
+    try {
+      r = await wallet.redeemAtCounter(db, {
+        programmeId: caller.programmeId, householdId: request.params.householdId, minutes: request.body.minutes, memo: request.body.memo ?? null,
+        actorUserId: caller.userId, ledgerKey: ledgerKeyOf(caller, record.key), request: record,
+      });
+    } catch (err) {
+      if (err instanceof wallet.InsufficientBalanceError) throw appError('insufficient_balance');
+      throw err;
+    }
+    if (r.outcome === 'not_found') throw appError('not_found');
+    if (r.outcome === 'key_reused') throw appError('idempotency_key_reused');
+    return replyIdempotent(reply, { status: r.status, body: r.body as { transactionId: string; minutes: number; cents: number }, replayed: r.outcome === 'replayed' });
   });
 
   // ── City pass ──

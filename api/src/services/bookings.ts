@@ -2,7 +2,7 @@
  * Turning a booking request of the API into a `bookings.NewBooking` of the repository.
  *
  *   bookingRequest(db: Executor, caller: Caller, body: NewBookingBody,
- *                  extra?: { seriesId?: string | null; now?: Date; catalogue?: CatalogueCache }): Promise<bookings.NewBooking>
+ *                  extra?: { seriesId?: string | null; now?: Date; tariffs?: Tariff[] }): Promise<bookings.NewBooking>
  *     resolves and checks the customer (customers only their own household / organisation; staff must
  *     name one and book on behalf), the tariff (the shared pricing rules of POST /quotes: the category
  *     and tariff in force on the job's date, the city-pass tariff only with a verified pass), the place
@@ -20,14 +20,17 @@ import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
 import type { NewBookingBody } from '../schemas/bookings.js';
 import { householdFor, organisationFor } from '../scope.js';
-import type { CatalogueCache } from './catalogue-cache.js';
 
 export interface BookingRequestExtra {
   seriesId?: string | null;
   /** the clock (tests); default now */
   now?: Date;
-  /** the API's catalogue cache: the tariffs without a query */
-  catalogue?: CatalogueCache;
+  /**
+   * The programme's tariffs, already read (from the API's catalogue cache, before the transaction:
+   * a cache that loads inside it reads on another pooled connection, and with every connection in
+   * such a transaction, none would come free). Without them they are read in `db`.
+   */
+  tariffs?: readonly Tariff[];
 }
 
 const DAY = 86_400_000;
@@ -90,8 +93,8 @@ export async function prepareBooking(db: Executor, caller: Caller, body: NewBook
     else throw appError('customer_required', [{ field: '/householdId', code: 'customer_required' }]);
   }
 
-  const tariffsPromise: Promise<readonly Tariff[]> = extra.catalogue
-    ? extra.catalogue.get(caller.programmeId).then((c) => c.tariffs)
+  const tariffsPromise: Promise<readonly Tariff[]> = extra.tariffs
+    ? Promise.resolve(extra.tariffs)
     : catalogueRepo.listTariffs(db, caller.programmeId).then((rows) => rows.map((t) => ({ category: t.category, centsPerWorkerHour: t.cents_per_worker_hour, validFrom: t.valid_from })));
   // householdFor / organisationFor answer 404 for anyone else's customer.
   let customer: bookings.Customer;

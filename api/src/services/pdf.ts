@@ -111,3 +111,82 @@ export function receiptPdf(r: ReceiptDocument): Promise<Buffer> {
     if (r.undone) doc.moveDown().font('Helvetica-Bold').text(`Teruggedraaid op ${dateNl(r.undone.at)}: ${r.undone.reason}`);
   }, { Title: `Kassabon ${r.receiptNumber}` });
 }
+
+export interface WorkExperienceDocument {
+  /** who issues it: the programme's legal name, else its name */
+  issuer: { name: string; address: string };
+  worker: { name: string; startedOn: string };
+  issuedAt: Date;
+  totalMinutes: number;
+  services: { name: string; minutes: number; jobs: number }[];
+  /** oldest first */
+  months: { month: string; minutes: number }[];
+  certificates: { name: string; issuedOn: string; issuer: string }[];
+}
+
+/** 322 → "5 uur 22 min", 120 → "2 uur": exact, where "5,37 uur" would round. */
+const hoursNl = (minutes: number) => `${Math.floor(minutes / 60)} uur${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
+const monthNl = (month: string) =>
+  new Intl.DateTimeFormat('nl-NL', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-15T12:00:00Z`));
+
+/**
+ * The statement of work experience a worker can show an employer: who they are, since when they
+ * work with the programme, the hours per service and per month, and their certificates. It says
+ * nothing about the worker's contract or benefit, nor about their trajectory: that is between the
+ * worker and their coach.
+ */
+export function workExperiencePdf(d: WorkExperienceDocument): Promise<Buffer> {
+  return render((doc) => {
+    const left = 56;
+    const right = 539;
+    /** A table row at fixed columns, on a new page when this one is full. */
+    const row = (cells: [string, number][], bold = false) => {
+      if (doc.y > doc.page.height - 90) doc.addPage();
+      const y = doc.y;
+      doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');
+      cells.forEach(([text, x], i) => {
+        // one line per cell: a long certificate name ends in … rather than running into the next column
+        doc.text(text, x, y, { width: (cells[i + 1]?.[1] ?? right) - x - 8, height: 14, ellipsis: true });
+      });
+      doc.x = left;
+      doc.y = y + 16;
+    };
+    const heading = (text: string) => {
+      if (doc.y > doc.page.height - 130) doc.addPage();
+      doc.moveDown(1.2).fontSize(13).font('Helvetica-Bold').text(text, left, doc.y).fontSize(10).moveDown(0.4);
+    };
+
+    doc.fontSize(18).font('Helvetica-Bold').text(d.issuer.name);
+    if (d.issuer.address) doc.fontSize(10).font('Helvetica').text(d.issuer.address);
+    doc.moveDown(2);
+    doc.fontSize(16).font('Helvetica-Bold').text('Verklaring van werkervaring');
+    doc.moveDown(0.5).fontSize(11).font('Helvetica')
+      .text(`Naam: ${d.worker.name}`)
+      .text(`Werkt bij ons sinds: ${dateNl(d.worker.startedOn)}`)
+      .text(`Gewerkte uren in totaal: ${hoursNl(d.totalMinutes)}`);
+    doc.moveDown(0.5).text(
+      `${d.worker.name} heeft bij ${d.issuer.name} werkervaring opgedaan in de wijk: klussen bij bewoners en organisaties. `
+      + 'Hieronder staan de uren die echt gewerkt zijn, bij klussen die de klant heeft bevestigd.',
+      { width: right - left },
+    );
+
+    heading('Werk per dienst');
+    row([['Dienst', left], ['Uren', 330], ['Klussen', 430]], true);
+    if (d.services.length === 0) row([['Nog geen bevestigde uren.', left]]);
+    for (const s of d.services) row([[s.name, left], [hoursNl(s.minutes), 330], [String(s.jobs), 430]]);
+
+    if (d.months.length > 0) {
+      heading('Uren per maand');
+      row([['Maand', left], ['Uren', 330]], true);
+      for (const m of d.months) row([[monthNl(m.month), left], [hoursNl(m.minutes), 330]]);
+    }
+
+    heading('Certificaten');
+    if (d.certificates.length === 0) row([['Geen certificaten.', left]]);
+    else row([['Certificaat', left], ['Uitgegeven door', 290], ['Datum', 440]], true);
+    for (const c of d.certificates) row([[c.name, left], [c.issuer, 290], [dateNl(c.issuedOn), 440]]);
+
+    doc.moveDown(2).fontSize(10).font('Helvetica')
+      .text(`Opgesteld op ${dateNl(d.issuedAt)} door ${d.issuer.name}.`, left, doc.y, { width: right - left });
+  }, { Title: `Verklaring van werkervaring ${d.worker.name}` });
+}

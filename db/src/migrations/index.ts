@@ -14,6 +14,11 @@ import * as ledgerFunctions from './2026-11-22T2500_ledger_functions.js';
 import * as workerEmailWithoutLogin from './2026-11-22T2550_worker_email_without_login.js';
 import * as planningIndexes from './2026-11-22T2600_planning_indexes.js';
 import * as timeEntries from './2026-11-22T2700_time_entries.js';
+import * as checkIns from './2026-11-22T2800_check_ins.js';
+import * as bookingHours from './2026-11-22T2850_booking_hours.js';
+import * as workExperience from './2026-11-22T2900_work_experience.js';
+import * as bookingFunction from './2026-11-22T3000_booking_function.js';
+import * as settleFunction from './2026-11-22T3100_settle_function.js';
 
 /**
  * Every migration, by name. Names carry a sortable date prefix and the Migrator runs them in
@@ -36,4 +41,9 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T2550_worker_email_without_login': workerEmailWithoutLogin,
   '2026-11-22T2600_planning_indexes': planningIndexes,
   '2026-11-22T2700_time_entries': timeEntries,
+  '2026-11-22T2800_check_ins': checkIns,
+  '2026-11-22T2850_booking_hours': bookingHours,
+  '2026-11-22T2900_work_experience': workExperience,
+  '2026-11-22T3000_booking_function': bookingFunction,
+  '2026-11-22T3100_settle_function': settleFunction,
 };

@@ -8,6 +8,7 @@ import type { Executor, Tx } from '../database.js';
 import type { Bookings } from '../schema.js';
 import * as wallet from '../wallet/index.js';
 import * as notifications from './notifications.js';
+import { JOB_ADDRESS_COLUMNS } from './job-address.js';
 
 /**
  * Bookings: creating one together with its wallet hold, moving it through the lifecycle of
@@ -239,86 +240,39 @@ function dayNumber(date: string): number {
  * (workers × duration) from the customer's wallet. With the hold in place it is ready to plan;
  * when the wallet is short nothing is held and it waits as awaiting_payment until
  * `resumeAwaitingBookings` finds enough cheques.
+ *
+ * One call to the database function booking_create (migration booking_function): the service's
+ * rules (refusals come back as SQLSTATE BSR01 with the rule's code), the hold, the booking in the
+ * state the hold decided, its event, and the customer's confirmation messages (see notifications.ts).
  */
 export async function createBooking(tx: Tx, b: NewBooking): Promise<CreatedBooking> {
-  const service = await tx.selectFrom('services').select(['id', 'active', 'location', 'min_workers', 'max_workers']).where('programme_id', '=', b.programmeId).where('id', '=', b.serviceId).executeTakeFirst();
-  if (!service) throw new BookingRuleError('service_not_found');
-  if (!service.active) throw new BookingRuleError('service_inactive');
-  if (!Number.isSafeInteger(b.workersNeeded) || b.workersNeeded < service.min_workers || b.workersNeeded > service.max_workers) throw new BookingRuleError('workers_out_of_range');
-  const placeFits = service.location === 'service_point'
-    ? b.place.kind === 'service_point'
-    : (b.place.kind === 'home' && b.customer.householdId !== undefined) || (b.place.kind === 'organisation_location' && b.customer.organisationId !== undefined);
-  if (!placeFits) throw new BookingRuleError('place_not_allowed');
-  if (b.timing.windowStart !== undefined) {
-    const days = dayNumber(b.timing.windowEnd) - dayNumber(b.timing.windowStart);
-    if (!(days >= 0 && days <= 6)) throw new BookingRuleError('window_invalid', 'plan within 1 to 7 days');
-  }
   const price = priceJob(b.workersNeeded, b.durationMinutes, b.tariff.centsPerWorkerHour);
-
-  // The hold first, under the id the booking will have; then the booking in the state the hold
-  // decided and the event that says so, in one statement. (Three round trips fewer than insert,
-  // hold, update, event; the lifecycle is the same: requested → ready_to_plan or awaiting_payment.)
   const bookingId = randomUUID();
-  const held = await wallet.holdForBooking(tx, {
-    programmeId: b.programmeId, owner: b.customer, bookingId, minutes: price.workerMinutes, idempotencyKey: holdKey(bookingId), actorUserId: b.createdBy,
-  });
-  // A replay cannot happen for a new booking's key; if it did, the minutes are held.
-  const hold: HoldOutcome = held.replayed || held.status === 'held'
-    ? { status: 'held', minutes: price.workerMinutes }
-    : { status: 'short', neededMinutes: price.workerMinutes, availableMinutes: held.availableMinutes };
-  const action: BookingAction = hold.status === 'held' ? 'hold_placed' : 'hold_short';
   const from: BookingState = 'requested';
-  const to = nextState(from, action);
-  const details = hold.status === 'held' ? { heldMinutes: hold.minutes } : { neededMinutes: hold.neededMinutes, availableMinutes: hold.availableMinutes };
-
-  let created: BookingRow & { event_id: string };
+  let row: BookingRow & { hold_status: 'held' | 'short'; available_minutes: number | null };
   try {
-    created = await tx
-      .with('b', (q) => q
-        .insertInto('bookings')
-        .values({
-          id: bookingId,
-          programme_id: b.programmeId,
-          household_id: b.customer.householdId ?? null,
-          organisation_id: b.customer.organisationId ?? null,
-          service_id: b.serviceId,
-          place: b.place.kind,
-          location_id: b.place.kind === 'organisation_location' ? b.place.locationId : null,
-          starts_at: b.timing.startsAt ?? null,
-          window_start: b.timing.windowStart ?? null,
-          window_end: b.timing.windowEnd ?? null,
-          duration_minutes: b.durationMinutes,
-          workers_needed: b.workersNeeded,
-          notes: b.notes ?? '',
-          contact_phone: b.contactPhone ?? null,
-          state: to,
-          tariff_category: b.tariff.category,
-          cents_per_worker_hour: b.tariff.centsPerWorkerHour,
-          created_by: b.createdBy,
-          on_behalf: b.onBehalf,
-          series_id: b.seriesId ?? null,
-        })
-        .returningAll())
-      .with('e', (q) => q
-        .insertInto('booking_events')
-        .columns(['programme_id', 'booking_id', 'from_state', 'to_state', 'action', 'actor_user_id', 'details'])
-        .expression((eb) => eb.selectFrom('b').select([
-          'b.programme_id', 'b.id', sql<BookingState>`${from}::booking_state`.as('from_state'), 'b.state', sql<BookingAction>`${action}::booking_action`.as('action'),
-          sql<string>`${b.createdBy}::uuid`.as('actor_user_id'), sql<string>`${JSON.stringify(details)}::jsonb`.as('details'),
-        ]))
-        .returning('id'))
-      .selectFrom('b')
-      .selectAll('b')
-      .select((eb) => eb.selectFrom('e').select('e.id').as('event_id'))
-      .executeTakeFirstOrThrow() as BookingRow & { event_id: string };
+    row = (await sql<typeof row>`
+      select (r.booking).*, r.hold_status, r.available_minutes
+      from booking_create(
+        ${bookingId}, ${b.programmeId}, ${b.customer.householdId ?? null}, ${b.customer.organisationId ?? null}, ${b.serviceId},
+        ${b.place.kind}::booking_place, ${b.place.kind === 'organisation_location' ? b.place.locationId : null},
+        ${b.timing.startsAt ?? null}::timestamptz, ${b.timing.windowStart ?? null}::date, ${b.timing.windowEnd ?? null}::date,
+        ${b.durationMinutes}::integer, ${Number.isSafeInteger(b.workersNeeded) ? b.workersNeeded : null}::integer, ${price.workerMinutes}::integer,
+        ${b.notes ?? ''}, ${b.contactPhone ?? null}, ${b.tariff.category}::customer_category, ${b.tariff.centsPerWorkerHour}::integer,
+        ${b.createdBy}, ${b.onBehalf}, ${b.seriesId ?? null}, ${holdKey(bookingId)},
+        ${nextState(from, 'hold_placed')}::booking_state, ${nextState(from, 'hold_short')}::booking_state
+      ) r`.execute(tx)).rows[0]!;
   } catch (err) {
-    if ((err as PgError).constraint?.includes('location_id')) throw new BookingRuleError('location_not_found');
+    const e = err as PgError & { message?: string };
+    if (e.code === 'BSR01') throw new BookingRuleError(e.message as BookingRuleCode, e.message === 'window_invalid' ? 'plan within 1 to 7 days' : e.message);
+    if (e.constraint?.includes('location_id')) throw new BookingRuleError('location_not_found');
     throw err;
   }
-  const { event_id: eventId, ...booking } = created;
-  // The messages this change causes, as applyTransition sends them.
-  await notifications.onTransition(tx, { programmeId: b.programmeId, bookingId, action, eventId });
-  const transition: Transition = { bookingId, action, from, to };
+  const { hold_status: holdStatus, available_minutes: availableMinutes, ...booking } = row;
+  const hold: HoldOutcome = holdStatus === 'held'
+    ? { status: 'held', minutes: price.workerMinutes }
+    : { status: 'short', neededMinutes: price.workerMinutes, availableMinutes: availableMinutes ?? 0 };
+  const transition: Transition = { bookingId, action: holdStatus === 'held' ? 'hold_placed' : 'hold_short', from, to: booking.state };
   return { booking, price, hold, transition };
 }
 
@@ -665,11 +619,7 @@ async function bookingViews(db: Executor, programmeId: string, where: RawBuilder
   const rows = (await sql<ViewRow>`
     select b.*, s.code as service_code, s.name_nl, s.name_en, s.required_skill,
       coalesce(h.name, o.name) as customer_name, l.name as location_name,
-      case b.place when 'home' then h.street when 'organisation_location' then l.street end as street,
-      case b.place when 'home' then h.house_number when 'organisation_location' then l.house_number end as house_number,
-      case b.place when 'home' then h.house_number_suffix when 'organisation_location' then l.house_number_suffix end as house_number_suffix,
-      case b.place when 'home' then h.postcode when 'organisation_location' then l.postcode end as postcode,
-      case b.place when 'home' then h.city when 'organisation_location' then l.city end as city,
+      ${JOB_ADDRESS_COLUMNS},
       bu.id as buurt_id, bu.name as buurt_name
     from bookings b
     join services s on s.id = b.service_id

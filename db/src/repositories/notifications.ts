@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { BookingAction } from '@buurtservice/shared';
 import type { Executor, Tx } from '../database.js';
 import { enqueue } from './outbox.js';
+import { JOB_ADDRESS_COLUMNS } from './job-address.js';
 
 /**
  * Messages about bookings, written to the outbox in the SAME transaction as the change they tell
@@ -22,7 +23,8 @@ export type BookingNotificationKind =
   | 'worker_unassigned'
   | 'booking_rescheduled'
   | 'booking_cancelled'
-  | 'booking_reminder';
+  | 'booking_reminder'
+  | 'hours_confirm_reminder';
 
 export type Audience = 'customer' | 'worker';
 
@@ -47,6 +49,10 @@ export interface BookingMessagePayload {
   /** booking_cancelled, customer: whether it was late and the fee in minutes taken from the hold */
   late?: boolean;
   feeMinutes?: number;
+  /** hours_confirm_reminder: when the logged hours are confirmed automatically (ISO 8601), their worker-minutes and cents */
+  autoConfirmAt?: string;
+  hoursMinutes?: number;
+  hoursCents?: number;
 }
 
 interface BookingFacts {
@@ -82,11 +88,7 @@ async function bookingFacts(db: Executor, programmeId: string, bookingId: string
   const row = (await sql<BookingFacts & { team: { worker_id: string; display_name: string; starts_at: string }[] }>`
     select b.id, b.programme_id, b.household_id, b.organisation_id, b.place, b.starts_at, b.window_start, b.window_end,
       b.duration_minutes, b.notes, s.name_nl, s.name_en, coalesce(h.name, o.name) as customer_name, l.name as location_name,
-      case b.place when 'home' then h.street when 'organisation_location' then l.street end as street,
-      case b.place when 'home' then h.house_number when 'organisation_location' then l.house_number end as house_number,
-      case b.place when 'home' then h.house_number_suffix when 'organisation_location' then l.house_number_suffix end as house_number_suffix,
-      case b.place when 'home' then h.postcode when 'organisation_location' then l.postcode end as postcode,
-      case b.place when 'home' then h.city when 'organisation_location' then l.city end as city,
+      ${JOB_ADDRESS_COLUMNS},
       coalesce((
         select json_agg(json_build_object('worker_id', a.worker_id, 'display_name', u.display_name, 'starts_at', lower(a.during)) order by a.leads desc, u.display_name)
         from booking_assignments a join users u on u.id = a.worker_id
@@ -273,6 +275,18 @@ export async function enqueueReminders(db: Executor, r: { now: Date; programmeId
     for (const m of found.team) written += await toWorker(db, 'booking_reminder', found.facts, m.worker_id, payloadFor('worker', found.facts, found.team), key(m.worker_id));
   }
   return written;
+}
+
+/**
+ * Reminds the customer that a job's logged hours are confirmed automatically at `autoConfirmAt`
+ * unless they confirm or dispute them first (db/src/repositories/confirmation.ts remindDue). Once
+ * per booking and customer account: the key holds only the booking. Returns how many messages were new.
+ */
+export async function hoursConfirmReminder(db: Executor, r: { programmeId: string; bookingId: string; autoConfirmAt: Date; minutes: number; cents: number }): Promise<number> {
+  const found = await bookingFacts(db, r.programmeId, r.bookingId);
+  if (!found) return 0;
+  const payload = payloadFor('customer', found.facts, found.team, { autoConfirmAt: r.autoConfirmAt.toISOString(), hoursMinutes: r.minutes, hoursCents: r.cents });
+  return toCustomer(db, 'hours_confirm_reminder', found.facts, payload, (userId) => `booking:${r.bookingId}:hours_reminder:${userId}`);
 }
 
 // ── Delivery: who receives a message ────────────────────────────────────────────────────────────

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import { priceOfWorkerMinutes, type CustomerCategory } from '@buurtservice/shared';
-import type { Tx } from '../database.js';
+import type { CustomerCategory } from '@buurtservice/shared';
+import type { Executor, Tx } from '../database.js';
 import {
-  claimTransaction, findTransaction, holdAccount, InsufficientBalanceError, lockAccount, lockedLots, postMovements, systemAccount, takeFromLots,
-  walletAccount, withSavepoint, type Movement, type Owner,
+  claimTransaction, findTransaction, InsufficientBalanceError, lockAccount, lockedLots, postMovements, systemAccount, takeFromLots,
+  walletAccount, withSavepoint, type Owner,
 } from './ledger.js';
 
 /**
@@ -207,36 +207,25 @@ export interface RedeemResult {
  */
 export async function redeemForBooking(tx: Tx, r: RedeemRequest): Promise<RedeemResult | Replayed> {
   if (!Number.isSafeInteger(r.minutes) || r.minutes < 0) throw new RangeError('minutes must be a non-negative integer');
-  const transactionId = await claimTransaction(tx, { programmeId: r.programmeId, kind: 'redeem', idempotencyKey: r.idempotencyKey, bookingId: r.bookingId, actorUserId: r.actorUserId ?? null });
-  if (!transactionId) return replayOf(tx, r.programmeId, r.idempotencyKey);
-  const wallet = await walletAccount(tx, r.programmeId, r.owner);
-  const hold = await holdAccount(tx, r.programmeId, r.owner, r.bookingId);
-  const redeemed = await systemAccount(tx, r.programmeId, 'redeemed');
-  const held = await lockedLots(tx, hold, { includeExpired: true });
-  const fromHold = takeFromLots(held, r.minutes);
-  const fromWallet = takeFromLots(await lockedLots(tx, wallet), fromHold.short);
-  const movements: Movement[] = [
-    ...fromHold.parts.map((x) => ({ from: hold, to: redeemed, lotId: x.lotId, minutes: x.minutes, centsPerHour: x.centsPerHour })),
-    ...fromWallet.parts.map((x) => ({ from: wallet, to: redeemed, lotId: x.lotId, minutes: x.minutes, centsPerHour: x.centsPerHour })),
-  ];
-  await postMovements(tx, r.programmeId, transactionId, movements);
-  if (fromWallet.short > 0) {
-    await tx.insertInto('wallet_debts').values({ programme_id: r.programmeId, wallet_account_id: wallet, booking_id: r.bookingId, minutes: fromWallet.short }).execute();
-  }
-  let releasedMinutes = 0;
-  if (r.releaseRest) {
-    const release = await releaseHold(tx, { programmeId: r.programmeId, bookingId: r.bookingId, idempotencyKey: `${r.idempotencyKey}:release`, actorUserId: r.actorUserId ?? null });
-    if (!release.replayed) releasedMinutes = release.releasedMinutes;
-  }
-  const sumMinutes = (parts: { minutes: number }[]) => parts.reduce((s, x) => s + x.minutes, 0);
+  // One call: the function ledger_redeem_for_booking (migration settle_function) does the steps of
+  // the other operations here — claim the key, take from the hold, then the wallet, record the
+  // debt, release the rest — in the order and with the locks they use.
+  const res = await sql<{
+    status: 'redeemed' | 'replayed'; transaction_id: string; from_hold_minutes: number | null; from_wallet_minutes: number | null;
+    owed_minutes: number | null; released_minutes: number | null; cents: number | null;
+  }>`
+    select * from ledger_redeem_for_booking(${r.programmeId}, ${r.owner.householdId ?? null}, ${r.owner.organisationId ?? null}, ${r.bookingId},
+      ${r.minutes}::integer, ${r.idempotencyKey}, ${r.releaseRest}, ${r.actorUserId ?? null})`.execute(tx);
+  const row = res.rows[0]!;
+  if (row.status === 'replayed') return replayed(row.transaction_id);
   return {
     replayed: false,
-    transactionId,
-    fromHoldMinutes: sumMinutes(fromHold.parts),
-    fromWalletMinutes: sumMinutes(fromWallet.parts),
-    owedMinutes: fromWallet.short,
-    releasedMinutes,
-    cents: movements.reduce((s, m) => s + priceOfWorkerMinutes(m.minutes, m.centsPerHour), 0),
+    transactionId: row.transaction_id,
+    fromHoldMinutes: row.from_hold_minutes ?? 0,
+    fromWalletMinutes: row.from_wallet_minutes ?? 0,
+    owedMinutes: row.owed_minutes ?? 0,
+    releasedMinutes: row.released_minutes ?? 0,
+    cents: Number(row.cents ?? 0),
   };
 }
 
@@ -319,5 +308,45 @@ export async function redeemFromWallet(tx: Tx, r: { programmeId: string; owner: 
       throw new InsufficientBalanceError(r.minutes, row.available_minutes ?? 0);
     case 'replayed':
       return replayed(row.transaction_id!);
+  }
+}
+
+export interface CounterRedemption {
+  programmeId: string;
+  householdId: string;
+  minutes: number;
+  memo: string | null;
+  actorUserId: string;
+  /** the ledger transaction's idempotency key */
+  ledgerKey: string;
+  /** the HTTP request's Idempotency-Key record (key null without the header) */
+  request: { key: string | null; method: string; path: string; requestHash: string };
+}
+
+export type CounterRedemptionResult =
+  | { outcome: 'not_found' }
+  | { outcome: 'key_reused' }
+  | { outcome: 'done' | 'replayed'; status: number; body: unknown };
+
+/**
+ * A redemption at the counter with its household check and Idempotency-Key record, as one
+ * statement: the database function counter_redeem (migration booking_function). With the pool as
+ * executor it is its own transaction. 'not_found': no such household in the programme;
+ * 'key_reused': the key came with another request; 'replayed': the stored answer of the key.
+ * A short wallet throws InsufficientBalanceError and leaves nothing behind.
+ */
+export async function redeemAtCounter(db: Executor, r: CounterRedemption): Promise<CounterRedemptionResult> {
+  if (!Number.isSafeInteger(r.minutes) || r.minutes <= 0) throw new RangeError('minutes must be a positive integer');
+  try {
+    const row = (await sql<{ outcome: CounterRedemptionResult['outcome']; status_code: number | null; response: unknown }>`
+      select * from counter_redeem(${r.programmeId}, ${r.householdId}, ${r.actorUserId}, ${r.minutes}::integer, ${r.memo}, ${r.ledgerKey},
+        ${r.request.key}, ${r.request.method}, ${r.request.path}, ${r.request.requestHash})`.execute(db)).rows[0]!;
+    if (row.outcome === 'not_found') return { outcome: 'not_found' };
+    if (row.outcome === 'key_reused') return { outcome: 'key_reused' };
+    return { outcome: row.outcome, status: row.status_code!, body: row.response };
+  } catch (err) {
+    const e = err as { constraint?: string; detail?: string };
+    if (e.constraint === 'ledger_balance_not_negative') throw new InsufficientBalanceError(r.minutes, Number(e.detail) || 0);
+    throw err;
   }
 }

@@ -2,10 +2,16 @@
 import type { Dictionary } from './nl';
 import { bookingEn } from './booking-en';
 import { dispatchEn } from './dispatch-en';
+import { experienceEn } from './experience-en';
+import { weekEn } from './week-en';
+import { hoursEn } from './hours-en';
 
 export const en: Dictionary = {
   booking: bookingEn,
   dispatch: dispatchEn,
+  experience: experienceEn,
+  hoursWeek: weekEn,
+  hours: hoursEn,
   appName: 'Buurtservice',
   titleSuffix: 'Buurtservice',
   errorTitlePrefix: 'Error',

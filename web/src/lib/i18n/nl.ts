@@ -6,10 +6,16 @@ import type { CustomerCategory, Role } from '@buurtservice/shared';
 import type { LotSource, TransactionKind } from '../api/types';
 import { bookingNl } from './booking-nl';
 import { dispatchNl } from './dispatch-nl';
+import { experienceNl } from './experience-nl';
+import { weekNl } from './week-nl';
+import { hoursNl } from './hours-nl';
 
 export const nl = {
   booking: bookingNl,
   dispatch: dispatchNl,
+  experience: experienceNl,
+  hoursWeek: weekNl,
+  hours: hoursNl,
   appName: 'Buurtservice',
   titleSuffix: 'Buurtservice',
   errorTitlePrefix: 'Fout',

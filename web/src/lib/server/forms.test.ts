@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idempotencyKeyOf, isoDateOf, isUuid, newIdempotencyKey, wholeNumber } from './forms';
+import { apiFormFailed, idempotencyKeyOf, isoDateOf, isUuid, newIdempotencyKey, uuidOr404, wholeNumber } from './forms';
 import { dayMonthYear } from '../forms';
 
 function formWith(entries: Record<string, string>): FormData {
@@ -59,5 +59,22 @@ describe('isUuid', () => {
     expect(isUuid('urn:uuid:0b4e2d0c-8c1a-4f7e-9a51-2f2f1e1d9c3a')).toBe(false);
     expect(isUuid('../../admin')).toBe(false);
     expect(isUuid(null)).toBe(false);
+  });
+});
+
+describe('failed forms', () => {
+  it('puts an API refusal on the field it names, else as the form message, with a 4xx status', () => {
+    const onField = apiFormFailed('absence', 409, 'absence_overlaps', 'nl', { note: 'x' }, { absence_overlaps: 'absenceFrom' });
+    expect(onField.status).toBe(409);
+    expect(onField.data).toEqual({ form: 'absence', values: { note: 'x' }, errors: { absenceFrom: 'Er is dan al een afwezigheid.' } });
+    const onForm = apiFormFailed('trajectory', 500, 'internal_error', 'en', {});
+    expect(onForm.status).toBe(503);
+    expect(onForm.data).toEqual({ form: 'trajectory', values: {}, errors: {}, message: 'Something went wrong on our side. Please try again later.' });
+  });
+
+  it('lets only a UUID through as an id; anything else is not found', () => {
+    const id = '6f1c1c9e-3b6a-4c1e-9d5e-2a8f0b7c4d21';
+    expect(uuidOr404(id, 'nl')).toBe(id);
+    expect(() => uuidOr404('../admin', 'nl')).toThrow(expect.objectContaining({ status: 404 }));
   });
 });

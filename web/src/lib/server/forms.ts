@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { error, fail } from '@sveltejs/kit';
 import { ERRORS, errorMessage, type Locale } from '@buurtservice/shared';
 import type { ApiError } from '$lib/api/types';
 
@@ -37,6 +38,26 @@ export function fieldErrorsOf<F extends string>(error: ApiError, fields: readonl
 /** A status for `fail()`: the API's own 4xx, or 503 when the API failed. */
 export function failStatus(status: number): number {
   return status >= 400 && status < 500 ? status : 503;
+}
+
+/** What a page with several forms gets back from a failed action: which form, what was typed, and the errors. */
+export interface FormFailure<F extends string> {
+  form: F;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  /** a message for the whole form, when the error belongs to no field */
+  message?: string;
+}
+
+export function formFailed<F extends string>(status: number, failure: FormFailure<F>) {
+  return fail(status, failure);
+}
+
+/** An API refusal in the form it belongs to: on its field when `fieldOf` names one for the code, else as the form's message. */
+export function apiFormFailed<F extends string>(form: F, status: number, code: string, locale: Locale, values: Record<string, string>, fieldOf: Record<string, string> = {}) {
+  const field = fieldOf[code];
+  const message = errorMessage(code, locale);
+  return formFailed(failStatus(status), { form, values, errors: field ? { [field]: message } : {}, ...(field ? {} : { message }) });
 }
 
 /**
@@ -91,4 +112,10 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 /** An id as the API makes them; anything else is "not found" before it reaches the API. */
 export function isUuid(value: string | null | undefined): value is string {
   return typeof value === 'string' && UUID_PATTERN.test(value);
+}
+
+/** An id from the URL or a form, or "not found" before it reaches the API. */
+export function uuidOr404(value: string, locale: Locale): string {
+  if (!isUuid(value)) error(404, errorMessage('not_found', locale));
+  return value;
 }

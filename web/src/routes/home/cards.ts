@@ -33,7 +33,7 @@ export const CARDS_BY_ROLE: Record<Role, readonly Card[]> = {
     { key: 'verifyPass', href: '/balie' },
     { key: 'services', href: '/diensten' },
   ],
-  worker: [{ key: 'myJobs' }, { key: 'logHours' }, { key: 'progress' }, { key: 'services', href: '/diensten' }],
+  worker: [{ key: 'myJobs', href: '/werk' }, { key: 'logHours', href: '/werk' }, { key: 'progress', href: '/werk/ervaring' }, { key: 'services', href: '/diensten' }],
   programme_admin: [
     { key: 'adminInvoices', href: '/beheer/facturen' },
     { key: 'counter', href: '/balie' },

@@ -6,6 +6,7 @@ import { dictionary } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { START_TIMES, readWhen, timingOf, type WhenValues } from '$lib/server/bookings';
 import { failStatus, idempotencyHeader, idempotencyKeyOf, isUuid, newIdempotencyKey, text } from '$lib/server/forms';
+import { confirmHoursAction, disputeHoursAction, HOURS_STATES, hoursNotice, loadBookingHours, resolveHoursAction } from '$lib/server/hours';
 import { dataOrError } from '$lib/server/load';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -50,10 +51,34 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
     feeMinutes: fee && /^[0-9]{1,5}$/.test(fee) ? Number(fee) : null,
     idempotencyKey: newIdempotencyKey(),
     maxReason: MAX_REASON,
+    hours: HOURS_STATES.has(booking.state) ? await loadBookingHours(locals.api, id) : null,
+    hoursKey: newIdempotencyKey(),
+    hoursDone: hoursNotice(url, locale, staff ? 'staff' : 'customer'),
   };
 };
 
 export const actions: Actions = {
+  /** The customer says the logged hours are right: they are paid from the hold. */
+  urenGoedkeuren: async ({ request, locals, url, params }) => {
+    requireUser(locals, url);
+    const id = bookingIdOf(params, locals.locale);
+    return confirmHoursAction(locals.api, locals.locale, id, await request.formData(), `/boekingen/${id}?uren=goedgekeurd#uren`);
+  },
+
+  /** The customer says the hours are not right, with a reason. */
+  urenBetwisten: async ({ request, locals, url, params }) => {
+    requireUser(locals, url);
+    const id = bookingIdOf(params, locals.locale);
+    return disputeHoursAction(locals.api, locals.locale, id, await request.formData(), `/boekingen/${id}?uren=vraag#uren`);
+  },
+
+  /** Staff set the minutes per worker with a reason and settle (the API refuses anyone else). */
+  urenVaststellen: async ({ request, locals, url, params }) => {
+    requireUser(locals, url);
+    const id = bookingIdOf(params, locals.locale);
+    return resolveHoursAction(locals.api, locals.locale, id, await request.formData(), `/boekingen/${id}?uren=vastgesteld#uren`);
+  },
+
   /** Moves the job to another day and time (or week). */
   verzetten: async ({ request, locals, url, params }) => {
     requireUser(locals, url);

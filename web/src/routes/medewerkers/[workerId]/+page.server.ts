@@ -1,5 +1,5 @@
-import { error, fail, redirect } from '@sveltejs/kit';
-import { errorMessage, STAFF_ROLES, type Locale } from '@buurtservice/shared';
+import { redirect } from '@sveltejs/kit';
+import { STAFF_ROLES } from '@buurtservice/shared';
 import type { Absence, Worker } from '$lib/api/bookings';
 import { addDays, amsterdamInstant } from '$lib/components/dispatch/time';
 import { dictionary } from '$lib/i18n';
@@ -7,36 +7,12 @@ import { requireRole } from '$lib/server/auth';
 import {
   buurtenOf, coachesOf, minuteOf, readAvailability, readContract, readSkills, servicesOf, skillOptions, WORKER_FIELD_OF_CODE,
 } from '$lib/server/dispatch';
-import { failStatus, isoDateOf, isUuid, text } from '$lib/server/forms';
+import { apiFormFailed, formFailed, isoDateOf, text, uuidOr404 } from '$lib/server/forms';
 import { dataOrError } from '$lib/server/load';
 import type { Actions, PageServerLoad } from './$types';
 
-type WorkerForm = 'details' | 'skills' | 'availability' | 'absence' | 'removeAbsence';
 const ABSENCE_KINDS = ['leave', 'sick', 'other'] as const;
 const MAX_NOTE = 500;
-
-interface WorkerFailure {
-  form: WorkerForm;
-  values: Record<string, string>;
-  errors: Record<string, string>;
-  message?: string;
-}
-
-function workerIdOf(params: { workerId: string }, locale: Locale): string {
-  if (!isUuid(params.workerId)) error(404, errorMessage('not_found', locale));
-  return params.workerId;
-}
-
-function failed(status: number, failure: WorkerFailure) {
-  return fail(status, failure);
-}
-
-/** An API refusal in the form it belongs to: on its field when known, else as the form's message. */
-function apiFailed(form: WorkerForm, status: number, code: string, locale: Locale, values: Record<string, string>, fieldOf: Record<string, string> = WORKER_FIELD_OF_CODE) {
-  const field = fieldOf[code];
-  const message = errorMessage(code, locale);
-  return failed(failStatus(status), { form, values, errors: field ? { [field]: message } : {}, ...(field ? {} : { message }) });
-}
 
 function saved(id: string, what: string, section: string): never {
   redirect(303, `/medewerkers/${id}?opgeslagen=${what}#${section}`);
@@ -46,7 +22,7 @@ function saved(id: string, what: string, section: string): never {
 export const load: PageServerLoad = async ({ locals, url, params }) => {
   const me = requireRole(locals, url, STAFF_ROLES);
   const locale = locals.locale;
-  const id = workerIdOf(params, locale);
+  const id = uuidOr404(params.workerId, locale);
   const [worker, services, buurten, workers] = await Promise.all([
     locals.api.get<Worker & { absences: Absence[] }>(`/workers/${id}`),
     servicesOf(locals.api),
@@ -68,36 +44,36 @@ export const actions: Actions = {
   gegevens: async ({ request, locals, url, params }) => {
     requireRole(locals, url, STAFF_ROLES);
     const locale = locals.locale;
-    const id = workerIdOf(params, locale);
+    const id = uuidOr404(params.workerId, locale);
     const form = await request.formData();
     const contract = readContract(form, locale);
     const active = form.get('active') === 'yes';
     const values = { ...contract.values, active: active ? 'yes' : '' };
-    if (!contract.body) return failed(400, { form: 'details', values, errors: contract.errors });
+    if (!contract.body) return formFailed(400, { form: 'details', values, errors: contract.errors });
     const result = await locals.api.patch<Worker>(`/workers/${id}`, { ...contract.body, active });
-    if (!result.ok) return apiFailed('details', result.status, result.error.code, locale, values);
+    if (!result.ok) return apiFormFailed('details', result.status, result.error.code, locale, values, WORKER_FIELD_OF_CODE);
     saved(id, 'gegevens', 'gegevens');
   },
 
   vaardigheden: async ({ request, locals, url, params }) => {
     requireRole(locals, url, STAFF_ROLES);
     const locale = locals.locale;
-    const id = workerIdOf(params, locale);
+    const id = uuidOr404(params.workerId, locale);
     const skills = readSkills(await request.formData(), locale);
-    if (!skills.skills) return failed(400, { form: 'skills', values: skills.values, errors: skills.errors });
+    if (!skills.skills) return formFailed(400, { form: 'skills', values: skills.values, errors: skills.errors });
     const result = await locals.api.put<Worker>(`/workers/${id}/skills`, { skills: skills.skills });
-    if (!result.ok) return apiFailed('skills', result.status, result.error.code, locale, skills.values);
+    if (!result.ok) return apiFormFailed('skills', result.status, result.error.code, locale, skills.values, WORKER_FIELD_OF_CODE);
     saved(id, 'vaardigheden', 'vaardigheden');
   },
 
   beschikbaarheid: async ({ request, locals, url, params }) => {
     requireRole(locals, url, STAFF_ROLES);
     const locale = locals.locale;
-    const id = workerIdOf(params, locale);
+    const id = uuidOr404(params.workerId, locale);
     const availability = readAvailability(await request.formData(), locale);
-    if (!availability.slots) return failed(400, { form: 'availability', values: availability.values, errors: availability.errors });
+    if (!availability.slots) return formFailed(400, { form: 'availability', values: availability.values, errors: availability.errors });
     const result = await locals.api.put<Worker>(`/workers/${id}/availability`, { availability: availability.slots });
-    if (!result.ok) return apiFailed('availability', result.status, result.error.code, locale, availability.values);
+    if (!result.ok) return apiFormFailed('availability', result.status, result.error.code, locale, availability.values, WORKER_FIELD_OF_CODE);
     saved(id, 'beschikbaarheid', 'beschikbaarheid');
   },
 
@@ -105,7 +81,7 @@ export const actions: Actions = {
     requireRole(locals, url, STAFF_ROLES);
     const locale = locals.locale;
     const t = dictionary(locale).dispatch.worker.errors;
-    const id = workerIdOf(params, locale);
+    const id = uuidOr404(params.workerId, locale);
     const form = await request.formData();
     const values = {
       kind: text(form, 'kind'),
@@ -126,24 +102,23 @@ export const actions: Actions = {
     if (fromMinute === null || fromMinute >= 1440) errors.absenceFromTime = t.timeInvalid;
     if (values.absenceUntilTime && untilMinute === null) errors.absenceUntilTime = t.timeInvalid;
     if (values.note.length > MAX_NOTE) errors.note = t.noteTooLong;
-    if (Object.keys(errors).length > 0 || !fromDay || !untilDay || fromMinute === null) return failed(400, { form: 'absence', values, errors });
+    if (Object.keys(errors).length > 0 || !fromDay || !untilDay || fromMinute === null) return formFailed(400, { form: 'absence', values, errors });
     const startsAt = amsterdamInstant(fromDay, fromMinute);
     const endsAt = untilMinute === null ? amsterdamInstant(addDays(untilDay, 1), 0) : amsterdamInstant(untilDay, untilMinute);
-    if (new Date(endsAt) <= new Date(startsAt)) return failed(400, { form: 'absence', values, errors: { absenceUntil: t.rangeOrder } });
+    if (new Date(endsAt) <= new Date(startsAt)) return formFailed(400, { form: 'absence', values, errors: { absenceUntil: t.rangeOrder } });
     const result = await locals.api.post<Absence>(`/workers/${id}/absences`, { kind: values.kind, startsAt, endsAt, ...(values.note ? { note: values.note } : {}) });
-    if (!result.ok) return apiFailed('absence', result.status, result.error.code, locale, values, { range_invalid: 'absenceUntil', absence_overlaps: 'absenceFrom' });
+    if (!result.ok) return apiFormFailed('absence', result.status, result.error.code, locale, values, { range_invalid: 'absenceUntil', absence_overlaps: 'absenceFrom' });
     saved(id, 'afwezigheid', 'afwezig');
   },
 
   afwezigheidVerwijderen: async ({ request, locals, url, params }) => {
     requireRole(locals, url, STAFF_ROLES);
     const locale = locals.locale;
-    const id = workerIdOf(params, locale);
-    const absenceId = text(await request.formData(), 'absenceId');
-    if (!isUuid(absenceId)) error(404, errorMessage('not_found', locale));
+    const id = uuidOr404(params.workerId, locale);
+    const absenceId = uuidOr404(text(await request.formData(), 'absenceId'), locale);
     const result = await locals.api.request<void>('DELETE', `/workers/${id}/absences/${absenceId}`);
     // Removed already (a double click): the list shows what is there now.
-    if (!result.ok && result.status !== 404) return apiFailed('removeAbsence', result.status, result.error.code, locale, {});
+    if (!result.ok && result.status !== 404) return apiFormFailed('removeAbsence', result.status, result.error.code, locale, {});
     saved(id, 'verwijderd', 'afwezig');
   },
 };

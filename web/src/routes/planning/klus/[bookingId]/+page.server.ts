@@ -6,7 +6,8 @@ import { dictionary } from '$lib/i18n';
 import { withQuery } from '$lib/server/api';
 import { requireRole } from '$lib/server/auth';
 import { boardQuery, minuteOf, type Span } from '$lib/server/dispatch';
-import { failStatus, isoDateOf, isUuid, text } from '$lib/server/forms';
+import { failStatus, isoDateOf, isUuid, newIdempotencyKey, text } from '$lib/server/forms';
+import { confirmHoursAction, HOURS_STATES, hoursNotice, loadBookingHours, resolveHoursAction } from '$lib/server/hours';
 import { dataOrError } from '$lib/server/load';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -87,6 +88,10 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
     suggestions,
     suggestionsError,
     done,
+    hours: HOURS_STATES.has(booking.state) ? await loadBookingHours(locals.api, id) : null,
+    hoursToday: amsterdamDate(),
+    hoursKey: newIdempotencyKey(),
+    hoursDone: hoursNotice(url, locale, 'staff'),
   };
 };
 
@@ -97,6 +102,20 @@ interface PanelFailure {
 }
 
 export const actions: Actions = {
+  /** Staff confirm the logged hours on the customer's behalf (e.g. by phone): settled at once. */
+  urenGoedkeuren: async ({ request, locals, url, params }) => {
+    requireRole(locals, url, STAFF_ROLES);
+    const id = bookingIdOf(params, locals.locale);
+    return confirmHoursAction(locals.api, locals.locale, id, await request.formData(), `/planning/klus/${id}${backQuery(url) || '?'}${backQuery(url) ? '&' : ''}uren=goedgekeurd#uren`);
+  },
+
+  /** A dispatcher sets the minutes per worker with a reason (a dispute, or hours over a cap) and settles. */
+  urenVaststellen: async ({ request, locals, url, params }) => {
+    requireRole(locals, url, STAFF_ROLES);
+    const id = bookingIdOf(params, locals.locale);
+    return resolveHoursAction(locals.api, locals.locale, id, await request.formData(), `/planning/klus/${id}${backQuery(url) || '?'}${backQuery(url) ? '&' : ''}uren=vastgesteld#uren`);
+  },
+
   /** Assign a worker from the suggestions (optionally as the team's lead; a flexible job's first worker sets the time). */
   inplannen: async ({ request, locals, url, params }) => {
     requireRole(locals, url, STAFF_ROLES);
