@@ -18,7 +18,8 @@
 //   BENCH_WARMUP_SECONDS  unmeasured warm-up before each measurement (default 2)
 //   BENCH_CONNECTIONS     autocannon connections (default 50)
 //   BENCH_MODE            child (default) | inprocess: the servers share this process with the load tool
-//   BENCH_DATABASE_URL / DATABASE_URL  use that PostgreSQL server instead of an embedded one
+//   BENCH_DATABASE_URL / DATABASE_URL  use that PostgreSQL server instead of an embedded one (a scratch database)
+//   BENCH_KEEP_DB         keep that scratch database afterwards (to look at plans)
 //   BENCH_LOG_LEVEL       the API's log level (default warn)
 //   BENCH_CPU_PROF_DIR    write V8 CPU profiles of each server child into DIR/<bare|api|insert>/
 //   BENCH_ONLY            comma-separated parts to run (quote, redeem, planning, book, hours; default all). The
@@ -180,7 +181,9 @@ async function openDatabase(): Promise<string> {
   if (external) {
     log(`creating database ${name} on ${new URL(external).host}`);
     await ensureDatabase(external, name);
-    cleanups.push({ what: `drop database ${name}`, undo: () => dropDatabase(external, name) });
+    // BENCH_KEEP_DB=1 leaves the database behind, to look at its plans afterwards.
+    if (process.env.BENCH_KEEP_DB) log(`keeping database ${name}`);
+    else cleanups.push({ what: `drop database ${name}`, undo: () => dropDatabase(external, name) });
     return withDatabase(external, name);
   }
   sweepStaleScratch();

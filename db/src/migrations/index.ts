@@ -19,6 +19,7 @@ import * as bookingHours from './2026-11-22T2850_booking_hours.js';
 import * as workExperience from './2026-11-22T2900_work_experience.js';
 import * as bookingFunction from './2026-11-22T3000_booking_function.js';
 import * as settleFunction from './2026-11-22T3100_settle_function.js';
+import * as bookingLookups from './2026-11-22T3200_booking_lookups.js';
 
 /**
  * Every migration, by name. Names carry a sortable date prefix and the Migrator runs them in
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T2900_work_experience': workExperience,
   '2026-11-22T3000_booking_function': bookingFunction,
   '2026-11-22T3100_settle_function': settleFunction,
+  '2026-11-22T3200_booking_lookups': bookingLookups,
 };

@@ -198,6 +198,23 @@ export async function transitionBooking(
   return applyTransition(tx, booking, t.action, t);
 }
 
+/** The booking row, locked for this transaction (BookingNotFoundError when this programme has no such booking). */
+export const lockBookingRow = lockBooking;
+
+/**
+ * A plain action on a booking the caller has locked with `lockBookingRow` in this transaction (one
+ * statement fewer than `transitionBooking`, which locks it again). Returns the transition and the
+ * row in its new state, for a next action in the same transaction.
+ */
+export async function transitionLockedBooking(
+  tx: Tx, booking: BookingRow,
+  t: { action: PlainAction; actorUserId: string | null; reason?: string | null; details?: Record<string, unknown> },
+): Promise<{ transition: Transition; booking: BookingRow }> {
+  if (!PLAIN_ACTIONS.includes(t.action)) throw new Error(`${t.action as string} has its own function in the bookings repository`);
+  const transition = await applyTransition(tx, booking, t.action, t);
+  return { transition, booking: { ...booking, state: transition.to } };
+}
+
 // ── Booking ──────────────────────────────────────────────────────────────────────────────────────
 
 export interface NewBooking {

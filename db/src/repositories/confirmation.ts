@@ -3,7 +3,7 @@ import { BookingTransitionError, priceOfWorkerMinutes, resolveSettings, type Boo
 import type { Database, Executor, Tx } from '../database.js';
 import * as wallet from '../wallet/index.js';
 import { audit } from './audit.js';
-import { BookingNotFoundError, transitionBooking } from './bookings.js';
+import { BookingNotFoundError, lockBookingRow, transitionLockedBooking, type BookingRow, type PlainAction } from './bookings.js';
 import * as notifications from './notifications.js';
 import { entriesForBooking, type TimeEntry } from './time-entries.js';
 
@@ -106,26 +106,12 @@ export function autoConfirmAt(finishedAt: Date, autoConfirmDays: number): Date {
 
 // ── Reading ──────────────────────────────────────────────────────────────────────────────────────
 
-interface BookingRecord {
-  id: string;
-  programme_id: string;
-  state: BookingState;
-  household_id: string | null;
-  organisation_id: string | null;
-  cents_per_worker_hour: number;
-}
+type BookingRecord = Pick<BookingRow, 'id' | 'programme_id' | 'state' | 'household_id' | 'organisation_id' | 'cents_per_worker_hour'>;
 
 function customerOf(b: Pick<BookingRecord, 'household_id' | 'organisation_id'>): wallet.Owner {
   if (b.household_id) return { householdId: b.household_id };
   if (b.organisation_id) return { organisationId: b.organisation_id };
   throw new Error('booking without customer');
-}
-
-async function lockBooking(tx: Tx, programmeId: string, bookingId: string): Promise<BookingRecord> {
-  const row = await tx.selectFrom('bookings').select(['id', 'programme_id', 'state', 'household_id', 'organisation_id', 'cents_per_worker_hour'])
-    .where('programme_id', '=', programmeId).where('id', '=', bookingId).forUpdate().executeTakeFirst();
-  if (!row) throw new BookingNotFoundError(bookingId);
-  return row;
 }
 
 /** Everyone with a part in the booking: the active team, anyone who logged time on it or was settled for it. */
@@ -261,7 +247,7 @@ interface WorkerMinutes { workerId: string; loggedMinutes: number; confirmedMinu
  * The booking is confirmed (in this transaction): records the minutes per worker, redeems their sum
  * from the wallet, releases the rest of the hold and takes `settle` with the statement.
  */
-async function settleBooking(tx: Tx, booking: BookingRecord, minutes: WorkerMinutes[], by: HoursActor, setBy: string | null): Promise<SettleDetails> {
+async function settleBooking(tx: Tx, booking: BookingRow, minutes: WorkerMinutes[], by: HoursActor, setBy: string | null): Promise<SettleDetails> {
   if (minutes.length > 0) {
     await tx.insertInto('booking_hours').values(minutes.map((m) => ({
       programme_id: booking.programme_id, booking_id: booking.id, worker_id: m.workerId, logged_minutes: m.loggedMinutes,
@@ -278,7 +264,7 @@ async function settleBooking(tx: Tx, booking: BookingRecord, minutes: WorkerMinu
   const statement: SettleDetails = {
     redeemedMinutes: redeemed.fromHoldMinutes + redeemed.fromWalletMinutes, cents: redeemed.cents, releasedMinutes: redeemed.releasedMinutes, owedMinutes: redeemed.owedMinutes,
   };
-  await transitionBooking(tx, { programmeId: booking.programme_id, bookingId: booking.id, action: 'settle', actorUserId: by.userId, details: { ...statement } });
+  await transitionLockedBooking(tx, booking, { action: 'settle', actorUserId: by.userId, details: { ...statement } });
   return statement;
 }
 
@@ -300,7 +286,7 @@ export async function confirmHours(
   tx: Tx,
   c: { programmeId: string; bookingId: string; by: HoursActor; note?: string | null; mayAct?: (customer: wallet.Owner) => boolean },
 ): Promise<SettleOutcome> {
-  const booking = await lockBooking(tx, c.programmeId, c.bookingId);
+  const booking = await lockBookingRow(tx, c.programmeId, c.bookingId);
   // Whom the caller may not act for, the booking does not exist (checked here to save a statement).
   if (c.mayAct && !c.mayAct(customerOf(booking))) throw new BookingNotFoundError(booking.id);
   if (booking.state === 'settled') return { replayed: true };
@@ -309,20 +295,20 @@ export async function confirmHours(
   const overCapMinutes = workers.reduce((s, w) => s + w.overCapMinutes, 0);
   if (overCapMinutes > 0 && !c.by.staff) throw new HoursError('hours_need_dispatcher', `booking ${booking.id} has ${overCapMinutes} minutes over a weekly cap`);
   const total = workers.reduce((s, w) => s + w.billableMinutes, 0);
-  await transitionBooking(tx, {
-    programmeId: c.programmeId, bookingId: booking.id, action: 'confirm_hours', actorUserId: c.by.userId, reason: c.note ?? null,
+  const confirmed = await transitionLockedBooking(tx, booking, {
+    action: 'confirm_hours', actorUserId: c.by.userId, reason: c.note ?? null,
     details: { minutes: total, automatic: c.by.userId === null, onBehalf: c.by.staff },
   });
-  const statement = await settleBooking(tx, booking, workers.map((w) => ({ workerId: w.workerId, loggedMinutes: w.billableMinutes, confirmedMinutes: w.billableMinutes, reason: null })), c.by, null);
+  const statement = await settleBooking(tx, confirmed.booking, workers.map((w) => ({ workerId: w.workerId, loggedMinutes: w.billableMinutes, confirmedMinutes: w.billableMinutes, reason: null })), c.by, null);
   if (c.by.staff) await auditHours(tx, booking, c.by, 'booking.hours_confirmed', { minutes: total, overCapMinutes, cents: statement.cents, note: c.note ?? null });
   return { replayed: false };
 }
 
 /** The customer (or staff on their behalf, audited) disputes the hours of a `done` booking; a dispatcher resolves it. Disputing twice changes nothing. */
 export async function disputeHours(tx: Tx, d: { programmeId: string; bookingId: string; by: HoursActor; reason: string }): Promise<SettleOutcome> {
-  const booking = await lockBooking(tx, d.programmeId, d.bookingId);
+  const booking = await lockBookingRow(tx, d.programmeId, d.bookingId);
   if (booking.state === 'disputed') return { replayed: true };
-  await transitionBooking(tx, { programmeId: d.programmeId, bookingId: booking.id, action: 'dispute', actorUserId: d.by.userId, reason: d.reason, details: { onBehalf: d.by.staff } });
+  await transitionLockedBooking(tx, booking, { action: 'dispute', actorUserId: d.by.userId, reason: d.reason, details: { onBehalf: d.by.staff } });
   if (d.by.staff) await auditHours(tx, booking, d.by, 'booking.hours_disputed', { reason: d.reason });
   return { replayed: false };
 }
@@ -334,7 +320,7 @@ export async function disputeHours(tx: Tx, d: { programmeId: string; bookingId: 
  * with other minutes: `booking_action_not_allowed` (a settled booking is final).
  */
 export async function resolveHours(tx: Tx, r: { programmeId: string; bookingId: string; by: HoursActor; workers: { workerId: string; minutes: number }[]; reason: string }): Promise<SettleOutcome> {
-  const booking = await lockBooking(tx, r.programmeId, r.bookingId);
+  const booking = await lockBookingRow(tx, r.programmeId, r.bookingId);
   const seen = new Set<string>();
   for (const w of r.workers) {
     if (!Number.isSafeInteger(w.minutes) || w.minutes < 0) throw new RangeError('minutes must be a non-negative integer');
@@ -352,7 +338,7 @@ export async function resolveHours(tx: Tx, r: { programmeId: string; bookingId: 
     throw new BookingTransitionError(booking.state, 'resolve_dispute');
   }
   const overCapMinutes = workers.reduce((s, w) => s + w.overCapMinutes, 0);
-  let action: BookingAction;
+  let action: PlainAction;
   if (booking.state === 'disputed') action = 'resolve_dispute';
   else if (booking.state === 'done' && overCapMinutes > 0) action = 'confirm_hours';
   else throw new BookingTransitionError(booking.state, 'resolve_dispute');
@@ -362,11 +348,11 @@ export async function resolveHours(tx: Tx, r: { programmeId: string; bookingId: 
     return { workerId: w.workerId, loggedMinutes: w.billableMinutes, confirmedMinutes: set ?? w.billableMinutes, reason: set === undefined ? null : r.reason };
   });
   const total = minutes.reduce((s, m) => s + m.confirmedMinutes, 0);
-  await transitionBooking(tx, {
-    programmeId: r.programmeId, bookingId: booking.id, action, actorUserId: r.by.userId, reason: r.reason,
+  const confirmed = await transitionLockedBooking(tx, booking, {
+    action, actorUserId: r.by.userId, reason: r.reason,
     details: { minutes: total, workers: r.workers.map((w) => ({ workerId: w.workerId, minutes: w.minutes })) },
   });
-  const statement = await settleBooking(tx, booking, minutes, r.by, r.by.userId);
+  const statement = await settleBooking(tx, confirmed.booking, minutes, r.by, r.by.userId);
   await auditHours(tx, booking, r.by, 'booking.hours_resolved', {
     reason: r.reason, loggedMinutes: minutes.reduce((s, m) => s + m.loggedMinutes, 0), minutes: total, overCapMinutes, cents: statement.cents, fromState: booking.state,
   });
