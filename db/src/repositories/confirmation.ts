@@ -5,7 +5,7 @@ import * as wallet from '../wallet/index.js';
 import { audit } from './audit.js';
 import { BookingNotFoundError, lockBookingRow, transitionLockedBooking, type BookingRow, type PlainAction } from './bookings.js';
 import * as notifications from './notifications.js';
-import { entriesForBooking, type TimeEntry } from './time-entries.js';
+import type { TimeEntry } from './time-entries.js';
 
 /**
  * Confirmation and settlement of logged hours (issue 5, docs/api-hours.md "The loop"):
@@ -154,6 +154,20 @@ async function workerSums(db: Executor, bookingId: string): Promise<Pick<WorkerH
   return rows.rows.map((r) => ({ workerId: r.worker_id, billableMinutes: r.billable, overCapMinutes: r.over_cap, confirmedMinutes: r.confirmed_minutes }));
 }
 
+/** A time entry as booking_hours_view gives it: times as whole epoch milliseconds. */
+type EntryJson = Pick<TimeEntry, 'id' | 'source'> & {
+  programme_id: string; booking_id: string; worker_id: string; starts_ms: number; ends_ms: number; break_minutes: number; raw_minutes: number;
+  billable_minutes: number; over_cap_minutes: number; check_in_id: string | null; recorded_by: string | null; created_ms: number;
+};
+
+function entryOf(e: EntryJson): TimeEntry {
+  return {
+    id: e.id, programmeId: e.programme_id, bookingId: e.booking_id, workerId: e.worker_id, startsAt: new Date(e.starts_ms), endsAt: new Date(e.ends_ms),
+    breakMinutes: e.break_minutes, rawMinutes: e.raw_minutes, billableMinutes: e.billable_minutes, overCapMinutes: e.over_cap_minutes,
+    source: e.source, checkInId: e.check_in_id, recordedBy: e.recorded_by, createdAt: new Date(e.created_ms),
+  };
+}
+
 interface EventRow { action: BookingAction; reason: string | null; details: unknown; at: Date; actor_name: string | null }
 
 /** The latest of each action among `events` (oldest first). */
@@ -173,27 +187,11 @@ export async function bookingCustomer(db: Executor, programmeId: string, booking
 
 /** The hours of one booking of this programme with what confirming costs, the dispute and the statement; undefined when there is no such booking. */
 export async function bookingHours(db: Executor, s: { programmeId: string; bookingId: string; autoConfirmDays: number }): Promise<BookingHoursView | undefined> {
-  // Two statements: the booking with its hold, debt, events and workers, then the entries.
-  const booking = (await sql<BookingRecord & { held: number; owed: number; events: (Omit<EventRow, 'at'> & { at_ms: number })[]; part: PartRow[] }>`
-    select bk.id, bk.programme_id, bk.state, bk.household_id, bk.organisation_id, bk.cents_per_worker_hour,
-      (select coalesce(sum(b.minutes), 0)::int from ledger_accounts a join ledger_balances b on b.account_id = a.id where a.kind = 'hold' and a.booking_id = bk.id) as held,
-      (select coalesce(sum(d.minutes - d.settled_minutes), 0)::int from wallet_debts d where d.booking_id = bk.id) as owed,
-      (select coalesce(json_agg(json_build_object(
-          -- whole milliseconds, cut as the driver cuts a timestamptz it reads
-          'action', e.action, 'reason', e.reason, 'details', e.details, 'at_ms', floor(extract(epoch from e.at) * 1000)::bigint, 'actor_name', u.display_name
-        ) order by e.id), '[]')
-        from booking_events e left join users u on u.id = e.actor_user_id
-        where e.booking_id = bk.id and e.action in ('finish', 'dispute', 'settle')) as events,
-      (select coalesce(json_agg(json_build_object(
-          'worker_id', w.worker_id, 'display_name', u.display_name, 'confirmed_minutes', h.confirmed_minutes, 'reason', h.reason,
-          'leads', exists (select 1 from booking_assignments a where a.booking_id = bk.id and a.worker_id = w.worker_id and a.released_at is null and a.leads))), '[]')
-        from (${partIds(s.bookingId)}) w
-        left join users u on u.id = w.worker_id
-        left join booking_hours h on h.booking_id = bk.id and h.worker_id = w.worker_id) as part
-    from bookings bk
-    where bk.programme_id = ${s.programmeId} and bk.id = ${s.bookingId}`.execute(db)).rows[0];
+  // One call: the function booking_hours_view (migration booking_hours_view) keeps its plans.
+  const booking = (await sql<BookingRecord & { held: number; owed: number; events: (Omit<EventRow, 'at'> & { at_ms: number })[]; part: PartRow[]; entries: EntryJson[] }>`
+    select * from booking_hours_view(${s.programmeId}, ${s.bookingId})`.execute(db)).rows[0];
   if (!booking) return undefined;
-  const workers = workerHours(booking.part, await entriesForBooking(db, booking.programme_id, booking.id));
+  const workers = workerHours(booking.part, booking.entries.map(entryOf));
   const events = latestEvents(booking.events.map(({ at_ms: at, ...e }) => ({ ...e, at: new Date(at) })));
   const { held: heldMinutes, owed } = booking;
   const totalBillableMinutes = workers.reduce((sum, w) => sum + w.billableMinutes, 0);
