@@ -8,14 +8,17 @@ let ctx: TestContext;
 beforeAll(async () => { ctx = await createTestContext(); });
 afterAll(async () => { await ctx?.close(); });
 
-it('adds jobs for next week, each ready to plan with its minutes held', async () => {
+it('adds jobs for next week, each with its minutes held: the demo worker has one, the others wait to be planned', async () => {
   const now = new Date('2026-11-22T12:00:00+01:00');
   const count = await seedDemoBookings(ctx.ownerDb, now);
   const rows = await ctx.ownerDb.selectFrom('bookings').select(['id', 'state', 'starts_at', 'window_start', 'window_end', 'workers_needed', 'duration_minutes']).execute();
   expect(rows).toHaveLength(count);
   expect(count).toBeGreaterThanOrEqual(5);
+  const sanne = await ctx.ownerDb.selectFrom('users').select('id').where('email', '=', 'medewerker@example.nl').executeTakeFirstOrThrow();
+  const hers = await ctx.ownerDb.selectFrom('booking_assignments').select(['booking_id', 'worker_id']).where('released_at', 'is', null).execute();
+  expect(hers).toEqual([{ booking_id: expect.any(String), worker_id: sanne.id }]);
   for (const b of rows) {
-    expect(b.state).toBe('ready_to_plan');
+    expect(b.state).toBe(b.id === hers[0]!.booking_id ? 'scheduled' : 'ready_to_plan');
     // next week: Monday 23 November 2026 to Sunday 29 November, Amsterdam
     if (b.starts_at) {
       expect(b.starts_at.getTime()).toBeGreaterThanOrEqual(new Date('2026-11-23T00:00:00+01:00').getTime());

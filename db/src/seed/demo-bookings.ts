@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import type { CustomerCategory } from '@buurtservice/shared';
 import type { Database } from '../database.js';
-import { createBooking, type BookingPlace, type BookingTiming, type Customer } from '../repositories/bookings.js';
+import { assignWorker, createBooking, type BookingPlace, type BookingTiming, type Customer } from '../repositories/bookings.js';
 import { buyCheques } from '../wallet/operations.js';
 
 /**
  * Demo jobs for the coming week in Breda Noordoost, so a dispatcher who opens the board after the
- * quick start finds open jobs to plan (and auto-plan). Only for the zero-setup start, never for the
+ * quick start finds open jobs to plan (and auto-plan), and the demo worker (Sanne, medewerker@example.nl)
+ * finds a job in her day's list: the odd job at Fam. Jansen on Monday is hers. Only for the zero-setup start, never for the
  * test template: their dates follow the calendar, tests need fixed ones. Runs once, right after the
  * demo data was seeded; wallets get cheques first, so every job holds its minutes.
  */
@@ -50,13 +51,17 @@ export async function seedDemoBookings(db: Database, now: Date = new Date()): Pr
       { customer: { organisationId: org.id }, service: 'tuindienst', place: { kind: 'organisation_location', locationId: locations['Flat Wisselaan']! }, timing: await at(3, '09:00'), minutes: 240, workers: 3, notes: 'Binnentuin, sleutel bij de huismeester.', category: 'organisation', cents: 1500 },
       { customer: { organisationId: org.id }, service: 'klussendienst', place: { kind: 'organisation_location', locationId: locations['Seniorencomplex De Geeren']! }, timing: await at(4, '13:00'), minutes: 120, workers: 1, notes: 'Gemeenschappelijke ruimte: stoelen repareren.', category: 'organisation', cents: 1500 },
     ];
+    const made: string[] = [];
     for (const j of jobs) {
-      await createBooking(tx, {
+      const created = await createBooking(tx, {
         programmeId: breda.id, customer: j.customer, serviceId: services[j.service]!, place: j.place, timing: j.timing,
         durationMinutes: j.minutes, workersNeeded: j.workers, notes: j.notes, contactPhone: null,
         tariff: { category: j.category, centsPerWorkerHour: j.cents }, createdBy: dispatcher.id, onBehalf: true,
       });
+      made.push(created.booking.id);
     }
+    const sanne = await tx.selectFrom('users').select('id').where('email', '=', 'medewerker@example.nl').executeTakeFirstOrThrow();
+    await assignWorker(tx, { programmeId: breda.id, bookingId: made[1]!, workerId: sanne.id, actorUserId: dispatcher.id });
     return jobs.length;
   });
 }
