@@ -25,12 +25,14 @@ interface Loop {
   resident: { email: string; password: string };
   worker: { id: string; name: string; email: string; password: string };
   dispatcher: Headers;
+  /** where /werk lists the job: today's, or (set up just before midnight) the coming jobs, where it can be checked in too */
+  section: 'work-today' | 'work-coming';
 }
 
 /**
  * A new worker with the garden skill who is free all week, and a new resident with 5 cheques who
  * books a 2-hour garden job for one worker starting within the hour (the API refuses a start in
- * the past, and the worker must be able to check in today).
+ * the past; a worker may check in on the job's day, or up to two hours before a job just after midnight).
  */
 async function setUpLoop(api: APIRequestContext): Promise<Loop> {
   const dispatcher = await signIn(api, DEMO.dispatcher);
@@ -75,7 +77,8 @@ async function setUpLoop(api: APIRequestContext): Promise<Loop> {
   expect(booking.status(), await booking.text()).toBe(201);
   const created = (await booking.json()) as { booking: { id: string; state: string } };
   expect(created.booking.state).toBe('ready_to_plan');
-  return { bookingId: created.booking.id, household, resident, worker, dispatcher };
+  const section = amsterdamDay(start) === amsterdamDay(new Date()) ? 'work-today' : 'work-coming';
+  return { bookingId: created.booking.id, household, resident, worker, dispatcher, section };
 }
 
 async function timeEntriesOf(api: APIRequestContext, loop: Loop): Promise<{ entries: { id: string; rawMinutes: number; billableMinutes: number }[]; checkIns: { id: string; closedAt: string | null }[] }> {
@@ -126,7 +129,7 @@ test.describe("the worker's day", () => {
     // The service worker keeps the day for when there is no connection.
     await worker.evaluate(() => navigator.serviceWorker.ready);
     await expect.poll(() => worker.evaluate(async () => Boolean(await (await caches.open('werk-pages')).match('/werk')))).toBe(true);
-    const job = worker.getByTestId('work-today').getByTestId('work-job').filter({ hasText: loop.household });
+    const job = worker.getByTestId(loop.section).getByTestId('work-job').filter({ hasText: loop.household });
     await expect(job.getByRole('heading', { name: title })).toBeVisible();
     await expect(job).toContainText('Wisselaan');
     await expect(job.getByRole('link', { name: /^Kaart: Wisselaan/ })).toHaveAttribute('href', /^https:\/\/www\.openstreetmap\.org\/search\?query=Wisselaan/);
@@ -220,7 +223,7 @@ test.describe("the worker's day", () => {
     for (const icon of manifest.icons) expect((await worker.request.get(icon.src)).ok(), icon.src).toBe(true);
     await worker.goto(manifest.start_url);
     await expect(worker).toHaveURL(/\/werk$/);
-    const job = worker.getByTestId('work-today').getByTestId('work-job').filter({ hasText: loop.household });
+    const job = worker.getByTestId(loop.section).getByTestId('work-job').filter({ hasText: loop.household });
 
     await job.getByRole('button', { name: `Inchecken: ${title}` }).click();
     await expect(worker.getByTestId('work-done')).toHaveText('U bent ingecheckt.');

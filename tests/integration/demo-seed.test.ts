@@ -16,7 +16,7 @@ it('adds jobs for next week, each with its minutes held: the demo worker has one
   expect(count).toBeGreaterThanOrEqual(5);
   const sanne = await ctx.ownerDb.selectFrom('users').select('id').where('email', '=', 'medewerker@example.nl').executeTakeFirstOrThrow();
   const hers = await ctx.ownerDb.selectFrom('booking_assignments').select(['booking_id', 'worker_id']).where('released_at', 'is', null).execute();
-  expect(hers).toEqual([{ booking_id: expect.any(String), worker_id: sanne.id }]);
+  expect(hers.map((h) => h.worker_id)).toEqual([sanne.id]);
   for (const b of rows) {
     expect(b.state).toBe(b.id === hers[0]!.booking_id ? 'scheduled' : 'ready_to_plan');
     // next week: Monday 23 November 2026 to Sunday 29 November, Amsterdam
