@@ -5,7 +5,7 @@ import { actionsFrom, BOOKING_ACTIONS, BOOKING_STATES, BookingTransitionError, i
 // every action, '·' where the action must be refused.
 const EXPECTED: Record<BookingState, Partial<Record<BookingAction, BookingState>>> = {
   requested: { hold_placed: 'ready_to_plan', hold_short: 'awaiting_payment', cancel: 'cancelled' },
-  awaiting_payment: { payment_received: 'ready_to_plan', cancel: 'cancelled' },
+  awaiting_payment: { payment_received: 'ready_to_plan', reschedule: 'awaiting_payment', cancel: 'cancelled' },
   ready_to_plan: { assign: 'scheduled', reschedule: 'ready_to_plan', cancel: 'cancelled' },
   scheduled: { unassign: 'ready_to_plan', reschedule: 'ready_to_plan', check_in: 'in_progress', cancel: 'cancelled' },
   in_progress: { finish: 'done' },

@@ -8,6 +8,7 @@
  *       └──hold_short──► awaiting_payment                 │  └─reschedule / unassign─► ready_to_plan    ├─confirm_hours─► confirmed ──settle──► settled
  *                          (payment_received)─────────────┘                                             └─dispute─► disputed ──resolve_dispute─► confirmed
  *   cancel: from requested, awaiting_payment, ready_to_plan and scheduled → cancelled
+ *   reschedule: from awaiting_payment it stays awaiting_payment (a new time, still waiting for cheques)
  */
 
 export const BOOKING_STATES = [
@@ -21,8 +22,8 @@ export const BOOKING_ACTIONS = [
 ] as const;
 export type BookingAction = (typeof BOOKING_ACTIONS)[number];
 
-/** For each action: the states it may start from, and where it leads. */
-const TRANSITIONS: Record<BookingAction, { from: readonly BookingState[]; to: BookingState }> = {
+/** For each action: the states it may start from, and where it leads (`stays`: from these it keeps its state). */
+const TRANSITIONS: Record<BookingAction, { from: readonly BookingState[]; to: BookingState; stays?: readonly BookingState[] }> = {
   // the wallet held the estimated worker-minutes
   hold_placed: { from: ['requested'], to: 'ready_to_plan' },
   // the wallet was short: the booking waits until cheques are bought
@@ -31,8 +32,9 @@ const TRANSITIONS: Record<BookingAction, { from: readonly BookingState[]; to: Bo
   // all workers the job needs are assigned
   assign: { from: ['ready_to_plan'], to: 'scheduled' },
   unassign: { from: ['scheduled'], to: 'ready_to_plan' },
-  // a new time: assignments are reconsidered
-  reschedule: { from: ['ready_to_plan', 'scheduled'], to: 'ready_to_plan' },
+  // a new time: assignments are reconsidered; a booking that waits for payment keeps waiting (it has
+  // no hold and no team), at its new time
+  reschedule: { from: ['awaiting_payment', 'ready_to_plan', 'scheduled'], to: 'ready_to_plan', stays: ['awaiting_payment'] },
   check_in: { from: ['scheduled'], to: 'in_progress' },
   finish: { from: ['in_progress'], to: 'done' },
   confirm_hours: { from: ['done'], to: 'confirmed' },
@@ -59,7 +61,8 @@ export function canTake(state: BookingState, action: BookingAction): boolean {
 /** The state after `action`, or a BookingTransitionError. */
 export function nextState(state: BookingState, action: BookingAction): BookingState {
   if (!canTake(state, action)) throw new BookingTransitionError(state, action);
-  return TRANSITIONS[action].to;
+  const t = TRANSITIONS[action];
+  return t.stays?.includes(state) ? state : t.to;
 }
 
 /** The actions a booking in `state` can take (for showing only the buttons that work). */

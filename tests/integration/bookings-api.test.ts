@@ -139,6 +139,30 @@ describe('POST /bookings', () => {
     expect(w).toMatchObject({ balanceMinutes: 0, heldMinutes: 180 });
   });
 
+  it('moves a booking awaiting payment to another time: it keeps waiting there, and a purchase moves it on at its new time', async () => {
+    const { householdId } = await newHousehold(ctx.ownerDb, breda.id);
+    const created = await book(tokens.dispatcher!, garden({ householdId }));
+    expect(created.state).toBe('awaiting_payment');
+    expect(created.actions).toEqual(['reschedule', 'cancel']);
+
+    const later = inDays(12);
+    const moved = await post(`/bookings/${created.id}/reschedule`, tokens.dispatcher!, { startsAt: later.toISOString() });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json<Booking>()).toMatchObject({ state: 'awaiting_payment', startsAt: later.toISOString() });
+    const events = await ctx.ownerDb.selectFrom('booking_events').select(['action', 'from_state', 'to_state']).where('booking_id', '=', created.id).orderBy('id').execute();
+    expect(events).toEqual([
+      { action: 'hold_short', from_state: 'requested', to_state: 'awaiting_payment' },
+      { action: 'reschedule', from_state: 'awaiting_payment', to_state: 'awaiting_payment' },
+    ]);
+    // nothing was held for it, and moving it held nothing
+    expect((await get(`/households/${householdId}/wallet`, tokens.dispatcher!)).json<{ heldMinutes: number }>().heldMinutes).toBe(0);
+
+    const sale = await post(`/households/${householdId}/counter-sales`, tokens.dispatcher!, { cheques: 2, paymentMethod: 'cash' });
+    expect(sale.statusCode).toBe(201);
+    const after = (await get(`/bookings/${created.id}`, tokens.dispatcher!)).json<Booking>();
+    expect(after).toMatchObject({ state: 'ready_to_plan', startsAt: later.toISOString() });
+  });
+
   it('refuses bad requests with stable codes, and stores nothing', async () => {
     const before = await ctx.ownerDb.selectFrom('bookings').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     const cases: [object, number, string][] = [

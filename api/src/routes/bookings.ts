@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { audit, bookings, organisations, type Executor, type Tx } from '@buurtservice/db';
-import { isStaff, STAFF_ROLES } from '@buurtservice/shared';
+import { canTake, isStaff, STAFF_ROLES } from '@buurtservice/shared';
 import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
@@ -18,8 +18,9 @@ import { bookingTiming, newBookingView, prepareBooking } from '../services/booki
  * Decisions:
  *  - A rescheduled booking keeps every assigned worker who is still free at the new fixed time;
  *    when the whole team is kept, a scheduled booking stays scheduled (the events show `reschedule`
- *    then `assign`). A new window releases the team. Only ready_to_plan and scheduled bookings can be
- *    rescheduled (the lifecycle's `reschedule`); others answer 409 booking_action_not_allowed.
+ *    then `assign`). A new window releases the team. Bookings awaiting payment, ready to plan and
+ *    scheduled can be rescheduled (the lifecycle's `reschedule`; one awaiting payment keeps waiting,
+ *    at its new time); others answer 409 booking_action_not_allowed.
  *  - Customers reschedule until `freeChangeUntil` (start − freeCancellationHours, that moment
  *    included), later 409 change_too_late; they cancel until the start (after the cutoff with the
  *    fee), later 409 change_too_late. Staff reschedule until the start and cancel whenever the
@@ -186,7 +187,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const settings = await settingsOf(caller.programmeId);
     const view = await db.transaction().execute(async (tx) => {
       const current = await lockedBooking(tx, caller, request.params.bookingId);
-      if (current.state !== 'ready_to_plan' && current.state !== 'scheduled') throw appError('booking_action_not_allowed');
+      if (!canTake(current.state, 'reschedule')) throw appError('booking_action_not_allowed');
       const limit = isStaff(caller.role) ? bookingStart(current) : freeChangeUntil(current, settings);
       if (isStaff(caller.role) ? at.getTime() >= limit.getTime() : at.getTime() > limit.getTime()) throw appError('change_too_late');
       const { timing } = bookingTiming(request.body, at);
