@@ -209,6 +209,41 @@ test('a dispatcher books on behalf of a household from the counter, moves the jo
   await expect(page.getByTestId('booking-cancelled')).toContainText('Het afzeggen kostte niets.');
 });
 
+test('a job that waits for cheques can be moved to another day; it keeps waiting there until cheques are bought', async ({ page }) => {
+  await login(page, DEMO.dispatcher);
+  const name = `Mevr. Wacht-Even ${Date.now().toString(36)}`;
+  await newHouseholdAtCounter(page, { name, resident: 'Wil Wacht-Even', houseNumber: 9 });
+  const household = page.url();
+
+  // No cheques yet: the job waits for them.
+  await page.getByTestId('book-for-household').click();
+  await chooseJob(page, { service: /^Tuindienst/, date: dayFromNow(22), time: '10:00', workers: 2, hours: 3 });
+  const bookingId = await confirmJob(page);
+  await page.goto(`/boekingen/${bookingId}`);
+  await expect(page.getByTestId('booking-state')).toHaveText('Wacht op dienstencheques');
+
+  await page.getByLabel('Op een vaste dag en tijd').check();
+  await page.getByLabel('Welke dag?', { exact: true }).fill(dayFromNow(24));
+  await page.getByLabel('Hoe laat beginnen?').selectOption('13:00');
+  await page.getByRole('button', { name: 'Klus verzetten' }).click();
+  await expect(page.getByTestId('booking-rescheduled')).toBeVisible();
+  await expect(page.getByTestId('booking-when')).toContainText('13:00–16:00');
+  await expect(page.getByTestId('booking-state')).toHaveText('Wacht op dienstencheques');
+
+  // Six cheques at the counter: the job moves on by itself, at its new time.
+  await page.goto(household);
+  await page.getByLabel('Aantal dienstencheques').fill('6');
+  await page.getByLabel('Contant', { exact: true }).check();
+  await page.getByRole('button', { name: 'Verkopen', exact: true }).click();
+  await expect(page.getByTestId('sale-done')).toBeVisible();
+  await page.goto(`/boekingen/${bookingId}`);
+  await expect(page.getByTestId('booking-state')).toHaveText('Wij zoeken medewerkers');
+  await expect(page.getByTestId('booking-when')).toContainText('13:00–16:00');
+
+  await cancel(page, bookingId);
+  await expect(page.getByTestId('booking-cancelled')).toContainText('Het afzeggen kostte niets.');
+});
+
 test('an organisation books a job at one of its locations and filters its bookings by location', async ({ page }) => {
   await login(page, DEMO.organisation);
   await page.getByRole('link', { name: 'Klussen op onze locaties' }).click();
