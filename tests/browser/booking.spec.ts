@@ -69,6 +69,15 @@ async function confirmJob(page: Page): Promise<string> {
 }
 
 /** Cancels a booking from its page (only this time, or this and every later one of its series). */
+/** On a booking's page: moves the job to a fixed day and time, and sees that it was moved. */
+async function moveJob(page: Page, date: string, time: string): Promise<void> {
+  await page.getByLabel('Op een vaste dag en tijd').check();
+  await page.getByLabel('Welke dag?', { exact: true }).fill(date);
+  await page.getByLabel('Hoe laat beginnen?').selectOption(time);
+  await page.getByRole('button', { name: 'Klus verzetten' }).click();
+  await expect(page.getByTestId('booking-rescheduled')).toBeVisible();
+}
+
 async function cancel(page: Page, bookingId: string, scope?: 'Alleen deze keer' | 'Deze keer en alle keren hierna'): Promise<void> {
   await page.goto(`/boekingen/${bookingId}`);
   await page.getByTestId('cancel-start').click();
@@ -198,11 +207,7 @@ test('a dispatcher books on behalf of a household from the counter, moves the jo
 
   // Moved to another day and time.
   await card.getByRole('link').click();
-  await page.getByLabel('Op een vaste dag en tijd').check();
-  await page.getByLabel('Welke dag?', { exact: true }).fill(dayFromNow(25));
-  await page.getByLabel('Hoe laat beginnen?').selectOption('14:00');
-  await page.getByRole('button', { name: 'Klus verzetten' }).click();
-  await expect(page.getByTestId('booking-rescheduled')).toBeVisible();
+  await moveJob(page, dayFromNow(25), '14:00');
   await expect(page.getByTestId('booking-when')).toContainText('14:00–17:00');
 
   await cancel(page, bookingId);
@@ -222,11 +227,7 @@ test('a job that waits for cheques can be moved to another day; it keeps waiting
   await page.goto(`/boekingen/${bookingId}`);
   await expect(page.getByTestId('booking-state')).toHaveText('Wacht op dienstencheques');
 
-  await page.getByLabel('Op een vaste dag en tijd').check();
-  await page.getByLabel('Welke dag?', { exact: true }).fill(dayFromNow(24));
-  await page.getByLabel('Hoe laat beginnen?').selectOption('13:00');
-  await page.getByRole('button', { name: 'Klus verzetten' }).click();
-  await expect(page.getByTestId('booking-rescheduled')).toBeVisible();
+  await moveJob(page, dayFromNow(24), '13:00');
   await expect(page.getByTestId('booking-when')).toContainText('13:00–16:00');
   await expect(page.getByTestId('booking-state')).toHaveText('Wacht op dienstencheques');
 

@@ -36,6 +36,14 @@ async function holdScripts(page: Page): Promise<{ held: Promise<void>; release: 
   return { held, release };
 }
 
+/** Opens `path` with its JavaScript held back (see holdScripts): the server's page, not hydrated. */
+async function openWithoutScripts(page: Page, path: string): Promise<{ release: () => void }> {
+  const scripts = await holdScripts(page);
+  await page.goto(path, { waitUntil: 'domcontentloaded' });
+  await scripts.held;
+  return scripts;
+}
+
 async function expectNotStarted(page: Page): Promise<void> {
   expect(await page.evaluate('window.__routerStarted === true')).toBe(false);
 }
@@ -51,9 +59,7 @@ test.describe('typing before the page has loaded its JavaScript', () => {
 
   test('the counter search keeps what the dispatcher typed and finds the household', async ({ page }) => {
     await login(page, DEMO.dispatcher);
-    const scripts = await holdScripts(page);
-    await page.goto('/balie', { waitUntil: 'domcontentloaded' });
-    await scripts.held;
+    const scripts = await openWithoutScripts(page, '/balie');
 
     const search = page.getByLabel('Zoek een huishouden');
     await search.focus();
@@ -73,9 +79,7 @@ test.describe('typing before the page has loaded its JavaScript', () => {
 
   test('the dispatch board date keeps what was typed', async ({ page }) => {
     await login(page, DEMO.dispatcher);
-    const scripts = await holdScripts(page);
-    await page.goto('/planning', { waitUntil: 'domcontentloaded' });
-    await scripts.held;
+    const scripts = await openWithoutScripts(page, '/planning');
 
     const date = page.locator('#field-datum');
     const shown = await date.inputValue();
@@ -88,9 +92,7 @@ test.describe('typing before the page has loaded its JavaScript', () => {
   });
 
   test('the registration form keeps the address typed', async ({ page }) => {
-    const scripts = await holdScripts(page);
-    await page.goto('/registreren', { waitUntil: 'domcontentloaded' });
-    await scripts.held;
+    const scripts = await openWithoutScripts(page, '/registreren');
 
     await page.getByLabel('Straat').fill('Dr. Struyckenstraat');
     await page.getByLabel('Postcode').fill('4823 AB');
