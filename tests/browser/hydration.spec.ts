@@ -1,10 +1,11 @@
-import { expect, test, type Page } from '@playwright/test';
-import { DEMO, login } from './support';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { amsterdamIso } from './pages';
+import { amsterdamDay, API_URL, DEMO, login, signIn } from './support';
 
 /**
- * Someone on a slow phone types before the page's JavaScript has loaded. When it has loaded,
- * Svelte hydrates the page: what was typed must still be there (and be sent), not be replaced by
- * the value the server rendered.
+ * Someone on a slow phone types or chooses before the page's JavaScript has loaded. When it has loaded,
+ * Svelte hydrates the page: what was typed or chosen (a radio, a box, an option) must still be
+ * there (and be sent), not be replaced by the value the server rendered.
  */
 
 /** Marks `window.__routerStarted` once SvelteKit's router listens for form submits: the last step of its start, after hydration. */
@@ -51,6 +52,35 @@ async function expectNotStarted(page: Page): Promise<void> {
 async function loadScriptsAndHydrate(page: Page, release: () => void): Promise<void> {
   release();
   await page.waitForFunction('window.__routerStarted === true');
+}
+
+const key = () => `test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+/** A new resident with cheques and a garden job of theirs in ten days at 10:00: the resident can move it. */
+async function residentWithBooking(api: APIRequestContext): Promise<{ email: string; password: string; bookingId: string }> {
+  const dispatcher = await signIn(api, DEMO.dispatcher);
+  const tag = Math.random().toString(36).slice(2, 7);
+  const resident = { email: `bewoner.hydratie.${tag}.${Date.now().toString(36)}@example.nl`, password: 'appelboom-gras-17' };
+  const registered = await api.post(`${API_URL}/auth/register`, {
+    data: { ...resident, displayName: `Fam. Traag ${tag}`, street: 'Wisselaan', houseNumber: 10 + Math.floor(Math.random() * 800), postcode: '4823 JA', city: 'Breda' },
+  });
+  expect(registered.status(), await registered.text()).toBe(201);
+  const session = (await registered.json()) as { accessToken: string; user: { household: { id: string } } };
+  const householdId = session.user.household.id;
+  const residentHeaders = { authorization: `Bearer ${session.accessToken}` };
+  const sale = await api.post(`${API_URL}/households/${householdId}/counter-sales`, { headers: { ...dispatcher, 'idempotency-key': key() }, data: { cheques: 5, paymentMethod: 'cash' } });
+  expect(sale.ok(), await sale.text()).toBe(true);
+
+  const { services } = (await (await api.get(`${API_URL}/services`, { headers: residentHeaders })).json()) as { services: { id: string; code: string }[] };
+  const garden = services.find((s) => s.code === 'tuindienst');
+  expect(garden).toBeDefined();
+  const day = amsterdamDay(new Date(Date.now() + 10 * 24 * 60 * 60_000));
+  const booking = await api.post(`${API_URL}/bookings`, {
+    headers: { ...residentHeaders, 'idempotency-key': key() },
+    data: { householdId, serviceId: garden!.id, place: 'home', startsAt: amsterdamIso(day, '10:00'), durationMinutes: 120, workersNeeded: 1, contactPhone: '06 12345678' },
+  });
+  expect(booking.status(), await booking.text()).toBe(201);
+  return { ...resident, bookingId: ((await booking.json()) as { booking: { id: string } }).booking.id };
 }
 
 test.describe('typing before the page has loaded its JavaScript', () => {
@@ -101,5 +131,74 @@ test.describe('typing before the page has loaded its JavaScript', () => {
     await loadScriptsAndHydrate(page, scripts.release);
     await expect(page.getByLabel('Straat')).toHaveValue('Dr. Struyckenstraat');
     await expect(page.getByLabel('Postcode')).toHaveValue('4823 AB');
+  });
+
+  test('moving a booking keeps the kind of time and the start time chosen', async ({ page, request }) => {
+    const resident = await residentWithBooking(request);
+    await login(page, resident.email, resident.password);
+    const scripts = await openWithoutScripts(page, `/boekingen/${resident.bookingId}`);
+
+    const time = page.getByLabel('Hoe laat beginnen?');
+    await expect(page.getByLabel('Op een vaste dag en tijd')).toBeChecked();
+    await expect(time).toHaveValue('10:00');
+    await time.selectOption('13:00');
+    await page.getByLabel('Het maakt niet uit, ergens in een week').check();
+    await expectNotStarted(page);
+
+    await loadScriptsAndHydrate(page, scripts.release);
+    await expect(page.getByLabel('Het maakt niet uit, ergens in een week')).toBeChecked();
+    await expect(page.getByLabel('Op een vaste dag en tijd')).not.toBeChecked();
+    await expect(time).toHaveValue('13:00');
+  });
+
+  test('the counter keeps the way of paying, the pass check and the time to pay for', async ({ page }) => {
+    await login(page, DEMO.dispatcher);
+    await page.goto('/balie?q=Vries');
+    const household = new URL(
+      (await page.getByTestId('household-results').getByRole('link', { name: 'Mevr. De Vries' }).getAttribute('href'))!,
+      page.url(),
+    ).pathname;
+    const scripts = await openWithoutScripts(page, household);
+
+    const cash = page.getByLabel('Contant', { exact: true });
+    const pin = page.getByLabel('Pin', { exact: true });
+    const verify = page.getByLabel('Ik heb de pas gezien en hij klopt');
+    const minutes = page.getByLabel('Hoeveel tijd?');
+    await expect(cash).not.toBeChecked();
+    await expect(pin).not.toBeChecked();
+    await expect(verify).not.toBeChecked();
+    const shown = await minutes.inputValue();
+    const options = await minutes.locator('option').evaluateAll((all) => all.map((option) => (option as unknown as { value: string }).value));
+    const chosen = options.find((value) => value !== shown)!;
+
+    await pin.check();
+    await verify.check();
+    await minutes.selectOption(chosen);
+    await expectNotStarted(page);
+
+    await loadScriptsAndHydrate(page, scripts.release);
+    await expect(pin).toBeChecked();
+    await expect(cash).not.toBeChecked();
+    await expect(verify).toBeChecked();
+    await expect(minutes).toHaveValue(chosen);
+  });
+
+  test("a worker's page keeps the active box and the kind of absence chosen", async ({ page }) => {
+    await login(page, DEMO.dispatcher);
+    await page.goto('/medewerkers');
+    const worker = (await page.getByRole('main').getByRole('heading', { level: 2 }).getByRole('link').first().getAttribute('href'))!;
+    const scripts = await openWithoutScripts(page, worker);
+
+    const active = page.getByLabel('Actief: kan worden ingepland');
+    const sick = page.getByLabel('Ziek', { exact: true });
+    const wasActive = await active.isChecked();
+    await expect(sick).not.toBeChecked();
+    await active.setChecked(!wasActive);
+    await sick.check();
+    await expectNotStarted(page);
+
+    await loadScriptsAndHydrate(page, scripts.release);
+    await expect(active).toBeChecked({ checked: !wasActive });
+    await expect(sick).toBeChecked();
   });
 });
