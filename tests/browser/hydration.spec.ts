@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { amsterdamIso } from './pages';
-import { amsterdamDay, API_URL, DEMO, login, signIn } from './support';
+import { amsterdamDay, API_URL, DEMO, idempotencyKey as key, login, newResidentWithCheques, signIn } from './support';
 
 /**
  * Someone on a slow phone types or chooses before the page's JavaScript has loaded. When it has loaded,
@@ -54,30 +54,17 @@ async function loadScriptsAndHydrate(page: Page, release: () => void): Promise<v
   await page.waitForFunction('window.__routerStarted === true');
 }
 
-const key = () => `test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 /** A new resident with cheques and a garden job of theirs in ten days at 10:00: the resident can move it. */
 async function residentWithBooking(api: APIRequestContext): Promise<{ email: string; password: string; bookingId: string }> {
   const dispatcher = await signIn(api, DEMO.dispatcher);
   const tag = Math.random().toString(36).slice(2, 7);
   const resident = { email: `bewoner.hydratie.${tag}.${Date.now().toString(36)}@example.nl`, password: 'appelboom-gras-17' };
-  const registered = await api.post(`${API_URL}/auth/register`, {
-    data: { ...resident, displayName: `Fam. Traag ${tag}`, street: 'Wisselaan', houseNumber: 10 + Math.floor(Math.random() * 800), postcode: '4823 JA', city: 'Breda' },
-  });
-  expect(registered.status(), await registered.text()).toBe(201);
-  const session = (await registered.json()) as { accessToken: string; user: { household: { id: string } } };
-  const householdId = session.user.household.id;
-  const residentHeaders = { authorization: `Bearer ${session.accessToken}` };
-  const sale = await api.post(`${API_URL}/households/${householdId}/counter-sales`, { headers: { ...dispatcher, 'idempotency-key': key() }, data: { cheques: 5, paymentMethod: 'cash' } });
-  expect(sale.ok(), await sale.text()).toBe(true);
-
-  const { services } = (await (await api.get(`${API_URL}/services`, { headers: residentHeaders })).json()) as { services: { id: string; code: string }[] };
-  const garden = services.find((s) => s.code === 'tuindienst');
-  expect(garden).toBeDefined();
+  const { householdId, headers: residentHeaders, gardenId } = await newResidentWithCheques(api, dispatcher, { ...resident, displayName: `Fam. Traag ${tag}`, cheques: 5 });
   const day = amsterdamDay(new Date(Date.now() + 10 * 24 * 60 * 60_000));
   const booking = await api.post(`${API_URL}/bookings`, {
     headers: { ...residentHeaders, 'idempotency-key': key() },
-    data: { householdId, serviceId: garden!.id, place: 'home', startsAt: amsterdamIso(day, '10:00'), durationMinutes: 120, workersNeeded: 1, contactPhone: '06 12345678' },
+    data: { householdId, serviceId: gardenId, place: 'home', startsAt: amsterdamIso(day, '10:00'), durationMinutes: 120, workersNeeded: 1, contactPhone: '06 12345678' },
   });
   expect(booking.status(), await booking.text()).toBe(201);
   return { ...resident, bookingId: ((await booking.json()) as { booking: { id: string } }).booking.id };

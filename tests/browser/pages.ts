@@ -1,6 +1,6 @@
 /** Every page of the site, in the states a person can see it in: used by the layout and axe specs. */
 import { expect, type Page } from '@playwright/test';
-import { DEMO, DEMO_PASSWORD, login } from './support';
+import { DEMO, DEMO_PASSWORD, idempotencyKey, login } from './support';
 
 export interface PageVisit {
   name: string;
@@ -314,7 +314,7 @@ export async function createGardenJob(page: Page, options: { day: string; start:
   const signIn = await api.post(`${API_URL}/auth/login`, { data: { email: DEMO.dispatcher, password: DEMO_PASSWORD } });
   expect(signIn.ok(), await signIn.text()).toBe(true);
   const headers = { authorization: `Bearer ${((await signIn.json()) as { accessToken: string }).accessToken}` };
-  const key = () => `test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const key = idempotencyKey;
   const name = `Fam. Planbord ${Math.random().toString(36).slice(2, 7)}`;
   const household = await api.post(`${API_URL}/households`, {
     headers,

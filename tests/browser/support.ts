@@ -35,6 +35,32 @@ export async function signIn(api: APIRequestContext, email: string, password = D
   return { authorization: `Bearer ${((await response.json()) as { accessToken: string }).accessToken}` };
 }
 
+/** A fresh Idempotency-Key. */
+export const idempotencyKey = (): string => `test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+/**
+ * A new resident, registered through the API in Breda (Wisselaan, a house number of its own), whose
+ * household a dispatcher sold `cheques` at the counter: their session headers, household and the
+ * garden service's id, for booking a job through the API.
+ */
+export async function newResidentWithCheques(
+  api: APIRequestContext, dispatcher: Record<string, string>, r: { email: string; password: string; displayName: string; cheques: number },
+): Promise<{ householdId: string; headers: Record<string, string>; gardenId: string }> {
+  const registered = await api.post(`${API_URL}/auth/register`, {
+    data: { email: r.email, password: r.password, displayName: r.displayName, street: 'Wisselaan', houseNumber: 10 + Math.floor(Math.random() * 800), postcode: '4823 JA', city: 'Breda' },
+  });
+  expect(registered.status(), await registered.text()).toBe(201);
+  const session = (await registered.json()) as { accessToken: string; user: { household: { id: string } } };
+  const householdId = session.user.household.id;
+  const headers = { authorization: `Bearer ${session.accessToken}` };
+  const sale = await api.post(`${API_URL}/households/${householdId}/counter-sales`, { headers: { ...dispatcher, 'idempotency-key': idempotencyKey() }, data: { cheques: r.cheques, paymentMethod: 'cash' } });
+  expect(sale.ok(), await sale.text()).toBe(true);
+  const { services } = (await (await api.get(`${API_URL}/services`, { headers })).json()) as { services: { id: string; code: string }[] };
+  const garden = services.find((s) => s.code === 'tuindienst');
+  expect(garden).toBeDefined();
+  return { householdId, headers, gardenId: garden!.id };
+}
+
 /** "HH:MM" in Amsterdam of an instant. */
 export function amsterdamClock(instant: Date): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant);

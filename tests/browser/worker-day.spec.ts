@@ -6,7 +6,7 @@
  */
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { amsterdamIso } from './pages';
-import { amsterdamClock, amsterdamDay, API_URL, DEMO, expectAccessible, expectNoHorizontalScroll, login, phone, PHONE, signIn } from './support';
+import { amsterdamClock, amsterdamDay, API_URL, DEMO, expectAccessible, expectNoHorizontalScroll, idempotencyKey as key, login, newResidentWithCheques, phone, PHONE, signIn } from './support';
 
 const MINUTE = 60_000;
 
@@ -16,7 +16,6 @@ declare const caches: { open(name: string): Promise<{ match(url: string): Promis
 
 type Headers = Record<string, string>;
 
-const key = () => `test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 const suffix = () => Math.random().toString(36).slice(2, 7);
 
 interface Loop {
@@ -51,26 +50,13 @@ async function setUpLoop(api: APIRequestContext): Promise<Loop> {
 
   const household = `Fam. Uren ${tag}`;
   const resident = { email: `bewoner.uren.${tag}.${Date.now().toString(36)}@example.nl`, password: 'appelboom-gras-17' };
-  const registered = await api.post(`${API_URL}/auth/register`, {
-    data: { ...resident, displayName: household, street: 'Wisselaan', houseNumber: 10 + Math.floor(Math.random() * 800), postcode: '4823 JA', city: 'Breda' },
-  });
-  expect(registered.status(), await registered.text()).toBe(201);
-  const session = (await registered.json()) as { accessToken: string; user: { household: { id: string } } };
-  const householdId = session.user.household.id;
-  const residentHeaders = { authorization: `Bearer ${session.accessToken}` };
-
-  const sale = await api.post(`${API_URL}/households/${householdId}/counter-sales`, { headers: { ...dispatcher, 'idempotency-key': key() }, data: { cheques: 5, paymentMethod: 'cash' } });
-  expect(sale.ok(), await sale.text()).toBe(true);
-
-  const { services } = (await (await api.get(`${API_URL}/services`, { headers: residentHeaders })).json()) as { services: { id: string; code: string }[] };
-  const garden = services.find((s) => s.code === 'tuindienst');
-  expect(garden).toBeDefined();
+  const { householdId, headers: residentHeaders, gardenId } = await newResidentWithCheques(api, dispatcher, { ...resident, displayName: household, cheques: 5 });
   // The next quarter hour at least 10 minutes ahead.
   const start = new Date(Math.ceil((Date.now() + 10 * MINUTE) / (15 * MINUTE)) * 15 * MINUTE);
   const booking = await api.post(`${API_URL}/bookings`, {
     headers: { ...residentHeaders, 'idempotency-key': key() },
     data: {
-      householdId, serviceId: garden!.id, place: 'home', startsAt: amsterdamIso(amsterdamDay(start), amsterdamClock(start)),
+      householdId, serviceId: gardenId, place: 'home', startsAt: amsterdamIso(amsterdamDay(start), amsterdamClock(start)),
       durationMinutes: 120, workersNeeded: 1, notes: 'De sleutel ligt onder de mat.', contactPhone: '06 12345678',
     },
   });
