@@ -193,9 +193,8 @@ export async function transitionBooking(
   tx: Tx,
   t: { programmeId: string; bookingId: string; action: PlainAction; actorUserId: string | null; reason?: string | null; details?: Record<string, unknown> },
 ): Promise<Transition> {
-  if (!PLAIN_ACTIONS.includes(t.action)) throw new Error(`${t.action as string} has its own function in the bookings repository`);
   const booking = await lockBooking(tx, t.programmeId, t.bookingId);
-  return applyTransition(tx, booking, t.action, t);
+  return (await transitionLockedBooking(tx, booking, t)).transition;
 }
 
 /** The booking row, locked for this transaction (BookingNotFoundError when this programme has no such booking). */
