@@ -241,6 +241,29 @@ test.describe("the worker's day", () => {
     expect(stored.checkIns.filter((c) => c.closedAt === null)).toHaveLength(1);
   });
 
+  test('a check-in that does not get through while the phone says it is online is sent again within seconds', async ({ browser, request }) => {
+    const loop = await setUpLoop(request);
+    await assignThroughApi(request, loop);
+    const title = `Tuindienst bij ${loop.household}`;
+    const worker = await phone(browser);
+    await login(worker, loop.worker.email, loop.worker.password);
+    await worker.goto('/werk');
+    const job = worker.getByTestId(loop.section).getByTestId('work-job').filter({ hasText: loop.household });
+
+    // The first send is lost on the way (the phone still thinks it is online: no "online" event follows).
+    let lost = 0;
+    await worker.route('**/werk/versturen', async (route) => {
+      if (lost++ === 0) await route.abort('internetdisconnected');
+      else await route.continue();
+    });
+    await job.getByRole('button', { name: `Inchecken: ${title}` }).click();
+    await expect(worker.getByTestId('queue-status')).toContainText('Versturen lukt nu niet.');
+    // Tried again after a second, not only after half a minute.
+    await expect(worker.getByTestId('queue-all-sent')).toHaveText('Alles is verstuurd.');
+    expect(lost).toBe(2);
+    expect((await timeEntriesOf(request, loop)).checkIns).toHaveLength(1);
+  });
+
   test('the resident disputes the hours; the dispatcher sets them with a reason and settles', async ({ browser, page, request }, testInfo) => {
     const loop = await setUpLoop(request);
     await assignThroughApi(request, loop);

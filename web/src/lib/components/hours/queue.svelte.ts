@@ -1,7 +1,9 @@
 /**
  * The phone's queue as the worker's page sees it: what waits, what was refused, and whether it
  * can send now. Sends when it is told to, when the connection comes back, when the page is shown
- * again, and every half minute while something waits.
+ * again, and every half minute while something waits. A send that did not get through is tried
+ * again soon (after 1, 2, 4, 8 and 16 seconds): a phone can say it is online while nothing gets
+ * through yet, and then no "online" event follows when the connection really comes back.
  */
 import { HourQueue, outcomeOf, queueKey, type KeyValueStore, type QueuedItem, type Refusal, type SendOutcome } from './queue';
 
@@ -9,6 +11,7 @@ export type QueueStatus = 'idle' | 'sending' | 'offline' | 'retry' | 'signed_out
 
 const SEND_URL = '/werk/versturen';
 const RETRY_EVERY_MS = 30_000;
+const RETRY_SOON_MS = [1_000, 2_000, 4_000, 8_000, 16_000] as const;
 const SEND_TIMEOUT_MS = 20_000;
 
 /** localStorage, or a store that lives as long as the page where the browser will not give it. */
@@ -55,6 +58,9 @@ export class HoursQueue {
   #queue: HourQueue | null = null;
   #refresh: () => Promise<void> = () => Promise.resolve();
   #fallbackMessage = '';
+  /** The next quick retry after a send that did not get through (an index into RETRY_SOON_MS). */
+  #soon = 0;
+  #soonTimer: ReturnType<typeof setTimeout> | undefined;
 
   #sync(): void {
     if (!this.#queue) return;
@@ -99,6 +105,7 @@ export class HoursQueue {
       window.removeEventListener('storage', storage);
       document.removeEventListener('visibilitychange', visible);
       clearInterval(timer);
+      clearTimeout(this.#soonTimer);
     };
   }
 
@@ -121,6 +128,7 @@ export class HoursQueue {
     this.#sync();
     if (this.items.length === 0) {
       if (this.status !== 'signed_out') this.status = 'idle';
+      this.#retrySoon(false);
       return;
     }
     if (!navigator.onLine) {
@@ -138,5 +146,19 @@ export class HoursQueue {
     if (report.stopped === 'signed_out') this.status = 'signed_out';
     else if (report.stopped === 'retry') this.status = navigator.onLine ? 'retry' : 'offline';
     else this.status = 'idle';
+    this.#retrySoon(report.stopped === 'retry');
+  }
+
+  /** After a send that did not get through, the next quick try (once; a later flush decides again). */
+  #retrySoon(failed: boolean): void {
+    clearTimeout(this.#soonTimer);
+    if (!failed) {
+      this.#soon = 0;
+      return;
+    }
+    const wait = RETRY_SOON_MS[this.#soon];
+    if (wait === undefined) return;
+    this.#soon += 1;
+    this.#soonTimer = setTimeout(() => void this.flush(), wait);
   }
 }
