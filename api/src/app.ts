@@ -31,6 +31,7 @@ import { experienceRoutes } from './routes/experience.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { confirmationRoutes } from './routes/confirmation.js';
 import { hoursWeekRoutes } from './routes/hours-week.js';
+import { callListRoutes } from './routes/call-list.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -139,6 +140,7 @@ export async function buildApp({ db, config, logger }: BuildOptions) {
   await app.register(calendarRoutes);
   await app.register(confirmationRoutes);
   await app.register(hoursWeekRoutes);
+  await app.register(callListRoutes);
   return app;
 }
 

@@ -384,6 +384,9 @@ export interface Organisations {
 
 export interface Outbox {
   attempts: Generated<number>;
+  call_note: string | null;
+  called_at: Timestamp | null;
+  called_by: string | null;
   claim_token: string | null;
   claimed_at: Timestamp | null;
   created_at: Generated<Timestamp>;

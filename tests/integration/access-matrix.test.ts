@@ -78,6 +78,8 @@ let utrechtOrganisation: string;
 /** A counter sale of a Breda household per staff role (each may undo its own), and one of Utrecht. */
 const bredaSales: Partial<Record<Role, string>> = {};
 let utrechtSale: string;
+/** A message of each programme that reached no one: on its call list. */
+const calls = { breda: '', utrecht: '' };
 /** Invoices of Woonstichting (its member's own), of the other Breda organisation, and of Utrecht. */
 let ownInvoice: string;
 let bredaOtherInvoice: string;
@@ -247,6 +249,11 @@ function knownIds(): Record<string, KnownId> {
       own: () => undefined,
       foreign: () => [{ label: 'a check-in of Utrecht', id: utrechtCheckIn }, { label: 'a check-in that does not exist', id: missing }],
     },
+    messageId: {
+      // a message on the call list: staff of its programme tick it off
+      own: (role) => (isStaff(role) ? calls.breda : undefined),
+      foreign: () => [{ label: 'a message of Utrecht', id: calls.utrecht }, { label: 'a message that does not exist', id: missing }],
+    },
     serviceId: {
       // tuindienst takes 1–4 workers: the quote examples (2 workers) fit it.
       own: () => must(world.breda.services, 'tuindienst'),
@@ -394,6 +401,11 @@ beforeAll(async () => {
   bredaSales.programme_admin = await sell(ROLE_LOGINS.programme_admin, yilmaz);
   await sell(ROLE_LOGINS.dispatcher, must(world.breda.households, 'Fam. Jansen'));
   utrechtSale = await sell(UTRECHT_ADMIN, must(world.utrecht.households, 'Fam. Bakker'));
+  const givenUp = async (programmeId: string, householdId: string) => (await ctx.db.insertInto('outbox')
+    .values({ programme_id: programmeId, household_id: householdId, kind: 'city_pass_expiring', dedupe_key: `matrix:${randomUUID()}`, payload: JSON.stringify({ expiresOn: '2027-07-01' }), given_up_at: new Date(), last_error: 'no recipient with an e-mail address' })
+    .returning('id').executeTakeFirstOrThrow()).id;
+  calls.breda = await givenUp(world.breda.id, yilmaz);
+  calls.utrecht = await givenUp(world.utrecht.id, must(world.utrecht.households, 'Fam. Bakker'));
   // City passes: Jansen enters one (not verified, so her tariff stays), Bakker's is verified in Utrecht.
   const enterPass = async (email: string, householdId: string, passNumber: string, verify: boolean) => {
     const res = await ctx.app.inject({

@@ -97,7 +97,7 @@ export async function deliverOutbox(db: Database, mailer: Mailer, options: Deliv
     }
     try {
       const recipients = await notifications.recipientsOf(db, message);
-      if (recipients.length === 0) throw new PermanentFailure('no recipient with an e-mail address');
+      if (recipients.length === 0) throw new PermanentFailure(outbox.NO_RECIPIENT);
       for (const r of recipients) {
         let content: RenderedMessage;
         try {

@@ -21,6 +21,7 @@ import * as bookingFunction from './2026-11-22T3000_booking_function.js';
 import * as settleFunction from './2026-11-22T3100_settle_function.js';
 import * as bookingLookups from './2026-11-22T3200_booking_lookups.js';
 import * as bookingHoursView from './2026-11-22T3300_booking_hours_view.js';
+import * as callList from './2026-11-22T3400_call_list.js';
 
 /**
  * Every migration, by name. Names carry a sortable date prefix and the Migrator runs them in
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T3100_settle_function': settleFunction,
   '2026-11-22T3200_booking_lookups': bookingLookups,
   '2026-11-22T3300_booking_hours_view': bookingHoursView,
+  '2026-11-22T3400_call_list': callList,
 };

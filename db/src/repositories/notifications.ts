@@ -142,7 +142,30 @@ async function toCustomer(tx: Executor, kind: BookingNotificationKind, facts: Bo
     order by u.id
     on conflict (dedupe_key) do nothing
     returning id`.execute(tx);
-  return rows.rows.length;
+  if (kind === 'booking_confirmed' || await hasCustomerAccount(tx, facts)) return rows.rows.length;
+  // No account of its own (a household the counter looks after): one message without a user. An
+  // organisation's own address receives it; a household's is given up and lands on the
+  // dispatchers' call list. Not for a confirmation: such a customer booked through staff, who told them.
+  const fresh = await enqueue(tx, {
+    programme_id: facts.programme_id, household_id: facts.household_id, organisation_id: facts.organisation_id, user_id: null,
+    kind, dedupe_key: key('customer'), payload: JSON.stringify(payload),
+  });
+  return fresh ? 1 : 0;
+}
+
+/** Whether the customer has an active account of its own (the people `toCustomer` writes to). */
+async function hasCustomerAccount(tx: Executor, facts: BookingFacts): Promise<boolean> {
+  const row = await tx
+    .selectFrom('users')
+    .select('id')
+    .where('programme_id', '=', facts.programme_id)
+    .where('disabled_at', 'is', null)
+    .where((eb) => facts.household_id
+      ? eb.and([eb('household_id', '=', facts.household_id), eb('role', '=', 'resident')])
+      : eb.and([eb('organisation_id', '=', facts.organisation_id), eb('role', '=', 'organisation_member')]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 async function toWorker(tx: Executor, kind: BookingNotificationKind, facts: BookingFacts, workerId: string, payload: BookingMessagePayload, key: string): Promise<number> {

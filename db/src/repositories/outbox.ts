@@ -138,3 +138,77 @@ export async function deliveryCounts(db: Executor): Promise<{ unsent: number; cl
     .executeTakeFirstOrThrow();
   return r;
 }
+
+// ── The call list ────────────────────────────────────────────────────────────────────────────────
+// Messages given up (no one to send them to, or every try failed) reach their person by phone: a
+// dispatcher calls and ticks the message off.
+
+/** The `last_error` of a message given up because no one it is for has an e-mail address. */
+export const NO_RECIPIENT = 'no recipient with an e-mail address';
+
+export interface CallListEntry {
+  id: string;
+  kind: string;
+  payload: unknown;
+  created_at: Date;
+  given_up_at: Date;
+  last_error: string | null;
+  /** whom to call: the household, the organisation, or (a worker's message) the user */
+  household_id: string | null;
+  organisation_id: string | null;
+  user_id: string | null;
+  name: string;
+  phone: string | null;
+  /** the user's language when the message was for one person; else null */
+  locale: string | null;
+}
+
+/** The programme's given-up messages nobody has called about yet, the longest-waiting first. */
+export async function callList(db: Executor, programmeId: string, limit = 200): Promise<CallListEntry[]> {
+  const rows = await sql<CallListEntry>`
+    select o.id, o.kind, o.payload, o.created_at, o.given_up_at, o.last_error, o.household_id, o.organisation_id, o.user_id,
+      coalesce(h.name, org.name, u.display_name, '') as name,
+      coalesce(h.phone, org.phone, u.phone) as phone,
+      u.locale
+    from outbox o
+    left join households h on h.programme_id = o.programme_id and h.id = o.household_id
+    left join organisations org on org.programme_id = o.programme_id and org.id = o.organisation_id
+    left join users u on u.programme_id = o.programme_id and u.id = o.user_id
+    where o.programme_id = ${programmeId} and o.given_up_at is not null and o.called_at is null
+    order by o.given_up_at, o.id
+    limit ${limit}`.execute(db);
+  return rows.rows;
+}
+
+export interface CallRecord {
+  id: string;
+  called_at: Date;
+  called_by: string;
+  call_note: string | null;
+}
+
+/**
+ * Ticks a given-up message of the programme off as called. The first tick counts (`fresh`):
+ * ticking it again changes nothing and returns the first record. null: no given-up message of the
+ * programme has this id.
+ */
+export async function markCalled(db: Executor, c: { programmeId: string; id: string; userId: string; note: string | null; now: Date }): Promise<{ record: CallRecord; fresh: boolean } | null> {
+  const updated = await db
+    .updateTable('outbox')
+    .set({ called_at: c.now, called_by: c.userId, call_note: c.note })
+    .where('programme_id', '=', c.programmeId)
+    .where('id', '=', c.id)
+    .where('given_up_at', 'is not', null)
+    .where('called_at', 'is', null)
+    .returning(['id', 'called_at', 'called_by', 'call_note'])
+    .executeTakeFirst();
+  if (updated) return { record: updated as CallRecord, fresh: true };
+  const existing = await db
+    .selectFrom('outbox')
+    .select(['id', 'called_at', 'called_by', 'call_note'])
+    .where('programme_id', '=', c.programmeId)
+    .where('id', '=', c.id)
+    .where('called_at', 'is not', null)
+    .executeTakeFirst();
+  return existing ? { record: existing as CallRecord, fresh: false } : null;
+}
