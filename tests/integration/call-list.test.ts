@@ -141,6 +141,33 @@ describe('the call list', () => {
     expectError(await tick(randomUUID()), 404, 'not_found');
   });
 
+  it('a household made at the counter (a contact without e-mail): its on-behalf booking is not a call, a new time is', async () => {
+    const suffix = randomUUID().slice(0, 6);
+    const created = await ctx.app.inject({
+      method: 'POST', url: '/households', headers: dispatcher,
+      payload: { name: `Mevr. Balie ${suffix}`, street: 'Wisselaan', houseNumber: 7, postcode: '4823 JA', city: 'Breda', phone: '076 500 12 34', contact: { displayName: `Anna Balie ${suffix}` } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const householdId = created.json<{ id: string }>().id;
+    await buy(ctx.db, breda.id, { householdId }, 10);
+    const booked = await ctx.app.inject({
+      method: 'POST', url: '/bookings', headers: dispatcher,
+      payload: { householdId, serviceId: breda.services.tuindienst, place: 'home', startsAt: '2027-06-14T10:00:00+02:00', durationMinutes: 60, workersNeeded: 1 },
+    });
+    expect(booked.statusCode, booked.body).toBe(201);
+    const bookingId = booked.json<{ booking: { id: string } }>().booking.id;
+    await deliver();
+    const given = await ctx.db.selectFrom('outbox').select(['kind', 'given_up_at']).where('household_id', '=', householdId).execute();
+    expect(given).toEqual([{ kind: 'booking_confirmed', given_up_at: expect.any(Date) as Date }]);
+    expect((await calls()).filter((c) => c.person.id === householdId)).toEqual([]);
+
+    const moved = await ctx.app.inject({ method: 'POST', url: `/bookings/${bookingId}/reschedule`, headers: dispatcher, payload: { startsAt: '2027-06-15T11:00:00+02:00' } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    await deliver();
+    const mine = (await calls()).filter((c) => c.person.id === householdId);
+    expect(mine.map((c) => [c.kind, c.person.name, c.person.phone, c.bookingId])).toEqual([['booking_rescheduled', `Mevr. Balie ${suffix}`, '076 500 12 34', bookingId]]);
+  });
+
   it('a message that failed every try is listed as not delivered', async () => {
     const worker = await workerWithEmail();
     const id = (await ctx.db.insertInto('outbox')

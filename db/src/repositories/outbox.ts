@@ -163,7 +163,10 @@ export interface CallListEntry {
   locale: string | null;
 }
 
-/** The programme's given-up messages nobody has called about yet, the longest-waiting first. */
+/**
+ * The programme's given-up messages nobody has called about yet, the longest-waiting first; not the
+ * confirmation of a booking staff made on the customer's behalf (they arranged it together).
+ */
 export async function callList(db: Executor, programmeId: string, limit = 200): Promise<CallListEntry[]> {
   const rows = await sql<CallListEntry>`
     select o.id, o.kind, o.payload, o.created_at, o.given_up_at, o.last_error, o.household_id, o.organisation_id, o.user_id,
@@ -175,6 +178,9 @@ export async function callList(db: Executor, programmeId: string, limit = 200): 
     left join organisations org on org.programme_id = o.programme_id and org.id = o.organisation_id
     left join users u on u.programme_id = o.programme_id and u.id = o.user_id
     where o.programme_id = ${programmeId} and o.given_up_at is not null and o.called_at is null
+      -- a booking staff made on the customer's behalf was arranged with them: its confirmation needs no call
+      and not (o.kind = 'booking_confirmed' and exists (
+        select 1 from bookings b where b.programme_id = o.programme_id and b.id = (o.payload ->> 'bookingId')::uuid and b.on_behalf))
     order by o.given_up_at, o.id
     limit ${limit}`.execute(db);
   return rows.rows;

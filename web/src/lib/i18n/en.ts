@@ -5,6 +5,7 @@ import { dispatchEn } from './dispatch-en';
 import { experienceEn } from './experience-en';
 import { weekEn } from './week-en';
 import { hoursEn } from './hours-en';
+import { callsEn } from './calls-en';
 
 export const en: Dictionary = {
   booking: bookingEn,
@@ -12,6 +13,7 @@ export const en: Dictionary = {
   experience: experienceEn,
   hoursWeek: weekEn,
   hours: hoursEn,
+  calls: callsEn,
   appName: 'Buurtservice',
   titleSuffix: 'Buurtservice',
   errorTitlePrefix: 'Error',
@@ -156,6 +158,7 @@ export const en: Dictionary = {
       orgHours: { title: 'Buy hours', text: 'Buy hours for your organisation.' },
       invoices: { title: 'Invoices', text: 'See and download your invoices.' },
       dispatchBoard: { title: 'Dispatch board', text: 'New requests and who does which job.' },
+      calls: { title: 'Call list', text: 'Messages that did not arrive. Call the people yourself.' },
       workers: { title: 'Workers', text: 'Contract, hours, skills and absences of workers.' },
       households: { title: 'Find residents', text: 'Find a resident and help with a request.' },
       sellCheques: { title: 'Sell vouchers', text: 'Sell vouchers at the counter, for cash or by card.' },

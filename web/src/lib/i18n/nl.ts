@@ -9,6 +9,7 @@ import { dispatchNl } from './dispatch-nl';
 import { experienceNl } from './experience-nl';
 import { weekNl } from './week-nl';
 import { hoursNl } from './hours-nl';
+import { callsNl } from './calls-nl';
 
 export const nl = {
   booking: bookingNl,
@@ -16,6 +17,7 @@ export const nl = {
   experience: experienceNl,
   hoursWeek: weekNl,
   hours: hoursNl,
+  calls: callsNl,
   appName: 'Buurtservice',
   titleSuffix: 'Buurtservice',
   errorTitlePrefix: 'Fout',
@@ -161,6 +163,7 @@ export const nl = {
       orgHours: { title: 'Uren inkopen', text: 'Koop uren in voor uw organisatie.' },
       invoices: { title: 'Facturen', text: 'Zie en download uw facturen.' },
       dispatchBoard: { title: 'Planbord', text: 'Nieuwe aanvragen en wie welk werk doet.' },
+      calls: { title: 'Bellijst', text: 'Berichten die niet aankwamen. Bel de mensen zelf.' },
       workers: { title: 'Medewerkers', text: 'Contract, uren, vaardigheden en afwezigheid van medewerkers.' },
       households: { title: 'Bewoners zoeken', text: 'Zoek een bewoner en help bij een aanvraag.' },
       sellCheques: { title: 'Cheques verkopen', text: 'Verkoop cheques aan de balie, contant of met pin.' },

@@ -27,6 +27,7 @@ export const CARDS_BY_ROLE: Record<Role, readonly Card[]> = {
   ],
   dispatcher: [
     { key: 'dispatchBoard', href: '/planning' },
+    { key: 'calls', href: '/planning/bellen' },
     { key: 'workers', href: '/medewerkers' },
     { key: 'households', href: '/balie' },
     { key: 'sellCheques', href: '/balie' },
@@ -37,6 +38,7 @@ export const CARDS_BY_ROLE: Record<Role, readonly Card[]> = {
   programme_admin: [
     { key: 'adminInvoices', href: '/beheer/facturen' },
     { key: 'counter', href: '/balie' },
+    { key: 'calls', href: '/planning/bellen' },
     { key: 'workers', href: '/medewerkers' },
     { key: 'manageServices' },
     { key: 'manageUsers' },
