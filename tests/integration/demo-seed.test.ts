@@ -1,7 +1,8 @@
 // The demo jobs the quick start adds for the coming week: every one holds its minutes and waits
 // to be planned, so the dispatcher's board (and auto-plan) has work on a fresh start.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { seedDemoBookings, wallet } from '@buurtservice/db';
+import { outbox, seedDemoBookings, wallet } from '@buurtservice/db';
+import { jsonMailer, notificationJobs } from '@buurtservice/api';
 import { createTestContext, type TestContext } from '../support/context.js';
 
 let ctx: TestContext;
@@ -29,4 +30,10 @@ it('adds jobs for next week, each with its minutes held: the demo worker has one
     const hold = await ctx.ownerDb.selectFrom('ledger_accounts').select('id').where('kind', '=', 'hold').where('booking_id', '=', b.id).executeTakeFirstOrThrow();
     expect(await ctx.ownerDb.transaction().execute((tx) => wallet.accountBalance(tx, hold.id))).toBe(b.workers_needed * b.duration_minutes);
   }
+
+  // Mevr. De Vries (no e-mail address) is to be phoned about her job's new day, and only about that.
+  await notificationJobs.deliverOutbox(ctx.db, jsonMailer('Buurtservice <noreply@buurtservice.test>'), { limit: 100 });
+  const breda = await ctx.ownerDb.selectFrom('programmes').select('id').where('slug', '=', 'breda-noordoost').executeTakeFirstOrThrow();
+  const calls = await outbox.callList(ctx.db, breda.id);
+  expect(calls.map((c) => [c.name, c.kind, c.phone])).toEqual([['Mevr. De Vries', 'booking_rescheduled', '076 521 00 33']]);
 });

@@ -1,13 +1,14 @@
 import { sql } from 'kysely';
 import type { CustomerCategory } from '@buurtservice/shared';
 import type { Database } from '../database.js';
-import { assignWorker, createBooking, type BookingPlace, type BookingTiming, type Customer } from '../repositories/bookings.js';
+import { assignWorker, createBooking, rescheduleBooking, type BookingPlace, type BookingTiming, type Customer } from '../repositories/bookings.js';
 import { buyCheques } from '../wallet/operations.js';
 
 /**
  * Demo jobs for the coming week in Breda Noordoost, so a dispatcher who opens the board after the
  * quick start finds open jobs to plan (and auto-plan), and the demo worker (Sanne, medewerker@example.nl)
- * finds a job in her day's list: the odd job at Fam. Jansen on Monday is hers. Only for the zero-setup start, never for the
+ * finds a job in her day's list: the odd job at Fam. Jansen on Monday is hers; Mevr. De Vries (no
+ * e-mail) is to be phoned about the day of her job (the call list). Only for the zero-setup start, never for the
  * test template: their dates follow the calendar, tests need fixed ones. Runs once, right after the
  * demo data was seeded; wallets get cheques first, so every job holds its minutes.
  */
@@ -62,6 +63,9 @@ export async function seedDemoBookings(db: Database, now: Date = new Date()): Pr
     }
     const sanne = await tx.selectFrom('users').select('id').where('email', '=', 'medewerker@example.nl').executeTakeFirstOrThrow();
     await assignWorker(tx, { programmeId: breda.id, bookingId: made[1]!, workerId: sanne.id, actorUserId: dispatcher.id });
+    // Mevr. De Vries's job of 'some day next week' gets its day. She has no e-mail address: once the
+    // delivery job finds no one to send the new time to, she is on the dispatchers' call list.
+    await rescheduleBooking(tx, { programmeId: breda.id, bookingId: made[3]!, timing: await at(2, '10:00'), actorUserId: dispatcher.id });
     return jobs.length;
   });
 }
