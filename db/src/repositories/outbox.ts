@@ -181,7 +181,7 @@ export async function callList(db: Executor, programmeId: string, limit = 200): 
       -- a booking staff made on the customer's behalf was arranged with them: its confirmation needs no call
       and not (o.kind = 'booking_confirmed' and exists (
         select 1 from bookings b where b.programme_id = o.programme_id and b.id = (o.payload ->> 'bookingId')::uuid and b.on_behalf))
-    order by o.given_up_at, o.id
+    order by o.created_at, o.id
     limit ${limit}`.execute(db);
   return rows.rows;
 }
