@@ -7,3 +7,4 @@ export * as notificationJobs from './jobs/notification-jobs.js';
 export * as hoursJobs from './jobs/hours-jobs.js';
 export { createMailer, jsonMailer, logMailer, smtpMailer, type Mailer, type OutgoingMail } from './services/mailer.js';
 export { reconcilePendingPayments } from './services/stripe.js';
+export { openApiDocument } from './openapi.js';

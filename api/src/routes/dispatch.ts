@@ -8,7 +8,7 @@ import { appError } from '../errors.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { requestLocale } from '../plugins/errors.js';
 import { bookingJson, BookingSchema } from '../schemas/bookings.js';
-import { IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
+import { Contract, IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf } from '../scope.js';
 
 /**
@@ -35,6 +35,7 @@ import { callerOf } from '../scope.js';
 const DateTime = Type.String({ format: 'date-time', examples: ['2030-06-03T10:00:00+02:00'] });
 const Span = Type.Union([Type.Literal('day'), Type.Literal('week')]);
 const Text = Obj({ nl: Type.String(), en: Type.String() });
+const ReasonCode = Type.Enum(planning.REASON_CODES);
 const SkillSchema = Obj({ skill: Type.String(), level: Type.Union([Type.Literal('learning'), Type.Literal('independent'), Type.Literal('lead')]) });
 const SlotSchema = Obj({ weekday: Type.Integer(), startMinute: Type.Integer(), endMinute: Type.Integer() });
 
@@ -43,7 +44,7 @@ const BoardSchema = Obj({
   until: IsoDate,
   bookings: Type.Array(BookingSchema),
   workers: Type.Array(Obj({
-    id: Uuid, displayName: Type.String(), contract: Type.String(), weeklyCapMinutes: Nullable(Type.Integer()), assignedMinutes: Type.Integer(),
+    id: Uuid, displayName: Type.String(), contract: Contract, weeklyCapMinutes: Nullable(Type.Integer()), assignedMinutes: Type.Integer(),
     skills: Type.Array(SkillSchema), homeBuurtName: Nullable(Type.String()),
     schedule: Type.Array(Obj({ bookingId: Uuid, startsAt: DateTime, endsAt: DateTime, leads: Type.Boolean() })),
     absences: Type.Array(Obj({ kind: Type.String(), startsAt: DateTime, endsAt: DateTime })),
@@ -55,7 +56,7 @@ const SuggestionsSchema = Obj({
   startsAt: DateTime,
   suggestions: Type.Array(Obj({
     workerId: Uuid, displayName: Type.String(), score: Type.Integer({ minimum: 0, maximum: 100 }), eligible: Type.Boolean(), canLead: Type.Boolean(),
-    reasons: Type.Array(Obj({ code: Type.String(), ok: Type.Boolean(), text: Text })),
+    reasons: Type.Array(Obj({ code: ReasonCode, ok: Type.Boolean(), text: Text })),
   })),
 });
 

@@ -4,7 +4,7 @@ import { audit, experience, programmes, type Executor } from '@buurtservice/db';
 import { amsterdamDate, STAFF_ROLES } from '@buurtservice/shared';
 import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
-import { IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
+import { Contract, IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf } from '../scope.js';
 import { workExperiencePdf } from '../services/pdf.js';
 
@@ -20,7 +20,6 @@ const DateTime = Type.String({ format: 'date-time' });
 const Status = Type.Union([
   Type.Literal('active'), Type.Literal('completed'), Type.Literal('stopped_early'), Type.Literal('subsidised_work'), Type.Literal('regular_work'),
 ]);
-const Contract = Type.Union([Type.Literal('paid'), Type.Literal('volunteer'), Type.Literal('benefit'), Type.Literal('trainee')]);
 const ServiceName = Obj({ nl: Type.String(), en: Type.String() });
 const ServiceMinutes = Obj({ code: Type.String(), name: ServiceName, minutes: Type.Integer(), jobs: Type.Integer() });
 const CertificateSchema = Obj({ id: Uuid, name: Type.String(), issuedOn: IsoDate, issuer: Type.String() });

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { hoursWeek } from '@buurtservice/db';
 import { amsterdamDate, isoWeekOf, isoWeekRange, STAFF_ROLES } from '@buurtservice/shared';
 import { appError } from '../errors.js';
-import { IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
+import { Contract, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf } from '../scope.js';
 
 /**
@@ -15,7 +15,6 @@ import { callerOf } from '../scope.js';
 const DateTime = Type.String({ format: 'date-time', examples: ['2027-03-01T10:00:00+01:00'] });
 const IsoWeek = Type.String({ pattern: '^[0-9]{4}-W[0-9]{2}$', description: 'ISO week YYYY-Www (Europe/Amsterdam)', examples: ['2027-W09'] });
 const Kind = Type.Union([Type.Literal('missing_check_out'), Type.Literal('over_cap'), Type.Literal('open_dispute'), Type.Literal('no_hours')]);
-const Contract = Type.Union([Type.Literal('paid'), Type.Literal('volunteer'), Type.Literal('benefit'), Type.Literal('trainee')]);
 
 const HoursWeekSchema = Obj({
   week: IsoWeek,

@@ -41,3 +41,6 @@ export const Address = {
   postcode: PostcodeInput,
   city: Type.String({ minLength: 1, maxLength: 60 }),
 };
+
+/** A worker's contract. */
+export const Contract = Type.Union([Type.Literal('paid'), Type.Literal('volunteer'), Type.Literal('benefit'), Type.Literal('trainee')]);

@@ -90,7 +90,9 @@ export interface LocalizedText {
   en: string;
 }
 
-export type ReasonCode = 'skill' | 'available' | 'free' | 'weekly_cap' | 'buurt' | 'known_customer' | 'fair_hours' | 'absent';
+/** Why a worker fits a job or not, one code per criterion of the suggestions. */
+export const REASON_CODES = ['skill', 'available', 'free', 'weekly_cap', 'buurt', 'known_customer', 'fair_hours', 'absent'] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
 
 export interface Reason {
   code: ReasonCode;

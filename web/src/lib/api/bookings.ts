@@ -1,5 +1,6 @@
 /**
- * The shapes of the booking, worker and dispatch answers the web uses (docs/api-bookings.md).
+ * The shapes of the booking, worker and dispatch answers the web uses (docs/api-bookings.md),
+ * checked against the API's generated types in contract.ts.
  */
 import type { CustomerCategory } from '@buurtservice/shared';
 

@@ -1,6 +1,6 @@
 /**
- * The shapes of the API's answers that the web uses (docs/api-contract.md).
- * Kept here because only the web reads them; the API validates its own output.
+ * The shapes of the API's answers that the web uses (docs/api-contract.md): what the web reads of
+ * them, checked against the API's generated types in contract.ts.
  */
 import type { CustomerCategory, Locale, Role } from '@buurtservice/shared';
 
