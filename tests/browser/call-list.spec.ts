@@ -3,8 +3,8 @@ import { API_URL, DEMO, expectAccessible, expectNoHorizontalScroll, idempotencyK
 
 // The call list, end to end: a household made at the counter (its contact has no e-mail address)
 // has its job moved; the app's own delivery job (every minute) finds no one to e-mail, so the
-// message lands on the dispatchers' call list, where a dispatcher on a small screen phones and
-// ticks it off with a note.
+// message lands on the dispatchers' call list (the board points to it), where a dispatcher on a
+// small screen phones and ticks it off with a note.
 test('a job moved for a household without e-mail lands on the call list; the dispatcher phones and ticks it off', async ({ page }) => {
   test.setTimeout(150_000);
   const api = page.request;
@@ -43,6 +43,12 @@ test('a job moved for a household without e-mail lands on the call list; the dis
     await page.reload();
     await expect(entry).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 100_000, intervals: [5_000] });
+
+  // The board says there are people to phone, and leads here.
+  await page.goto('/planning');
+  await expect(page.getByTestId('calls-notice')).toBeVisible();
+  await page.getByTestId('calls-notice').getByRole('link', { name: 'Naar de bellijst' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Bellijst' })).toBeVisible();
 
   // Only the new time: the booking itself was made with her at the counter.
   await expect(entry).toHaveCount(1);

@@ -416,6 +416,8 @@ export const DISPATCH_PAGES: PageVisit[] = [
   { name: "the worker's day", as: DEMO.worker, open: async (page) => void (await page.goto('/werk')) },
   { name: "the worker's work-experience record", as: DEMO.worker, open: async (page) => void (await page.goto('/werk/ervaring')) },
   { name: "the dispatcher's week of hours", as: DEMO.dispatcher, open: async (page) => void (await page.goto('/planning/uren')) },
+  // The call list (messages that reached no one); call-list.spec.ts fills and ticks it.
+  { name: 'the call list', as: DEMO.dispatcher, open: async (page) => void (await page.goto('/planning/bellen')) },
 ];
 
 PAGES.push(...DISPATCH_PAGES);

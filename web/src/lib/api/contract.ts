@@ -2,9 +2,9 @@
  * The web's API types, checked against the API's own (schema.d.ts, generated from its OpenAPI
  * document by `pnpm api:types`). Each line compiles only when what the route answers can be read as
  * what the web expects, so a field the API renames, drops or widens fails `pnpm typecheck` here,
- * not in front of a resident. A new API type the web reads gets a line.
+ * not in front of a resident. A type written for the web from now on is taken from the schema
+ * instead (e.g. `Answer<'/dispatch/calls', 'get'>` in routes/planning/bellen/calls.ts).
  */
-import type { Call } from '../../routes/planning/bellen/calls';
 import type { HoursWeek } from '../../routes/planning/uren/week';
 import type { BookingHours, BookingStateRef, CheckIn, TimeEntry, WorkerJob } from '$lib/components/hours/types';
 import type {
@@ -86,5 +86,4 @@ export type ContractChecks = [
   Reads<Answer<'/workers/{workerId}/calendar-feed', 'get'>, CalendarFeedStatus>,
   Reads<Answer<'/workers/{workerId}/calendar-feed', 'post'>, { url: string; createdAt: string }>,
   Reads<Answer<'/dispatch/hours-week', 'get'>, HoursWeek>,
-  Reads<Answer<'/dispatch/calls', 'get'>, { calls: Call[] }>,
 ];

@@ -25,4 +25,6 @@ export const callsEn: Dictionary['calls'] = {
   doneLabel: (name: string) => `Called ${name}`,
   ticked: (name: string) => `${name} is marked as called.`,
   failed: 'That did not work. Please try again.',
+  boardNotice: (n: number) => (n === 1 ? '1 message reached no one. Call the person.' : `${n} messages reached no one. Call the people.`),
+  boardLink: 'Go to the call list',
 };

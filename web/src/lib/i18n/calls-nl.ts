@@ -25,4 +25,6 @@ export const callsNl = {
   doneLabel: (name: string) => `Gebeld met ${name}`,
   ticked: (name: string) => `${name} staat op gebeld.`,
   failed: 'Dat lukte niet. Probeer het nog eens.',
+  boardNotice: (n: number) => (n === 1 ? '1 bericht kwam bij niemand aan. Bel de persoon.' : `${n} berichten kwamen bij niemand aan. Bel de mensen.`),
+  boardLink: 'Naar de bellijst',
 };

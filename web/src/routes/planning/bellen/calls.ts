@@ -1,12 +1,4 @@
-/** GET /dispatch/calls (docs/api-contract.md, "Call list"). */
-export interface Call {
-  id: string;
-  kind: string;
-  reason: 'no_email' | 'not_delivered';
-  createdAt: string;
-  givenUpAt: string;
-  person: { kind: 'household' | 'organisation' | 'user'; id: string; name: string; phone: string | null };
-  bookingId: string | null;
-  subject: string;
-  text: string;
-}
+import type { Answer } from '$lib/api/contract';
+
+/** One message on the call list, as GET /dispatch/calls answers it (docs/api-bookings.md, "Call list"). */
+export type Call = Answer<'/dispatch/calls', 'get'>['calls'][number];
