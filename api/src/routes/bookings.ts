@@ -8,7 +8,7 @@ import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import {
   bookingDetailJson, bookingJson, bookingStart, BookingDetailSchema, BookingSchema, freeChangeUntil, isCustomerOf, NewBookingFields,
 } from '../schemas/bookings.js';
-import { IdParams, IsoDate, Obj, Uuid } from '../schemas/common.js';
+import { DateTime, IdParams, IsoDate, Obj, Uuid } from '../schemas/common.js';
 import { callerOf, householdFor, organisationFor } from '../scope.js';
 import { bookingTiming, newBookingView, prepareBooking } from '../services/bookings.js';
 
@@ -40,7 +40,6 @@ const When = Type.Optional(Type.Union([Type.Literal('upcoming'), Type.Literal('p
 const LocationSchema = Obj({
   id: Uuid, name: Type.String(), street: Type.String(), houseNumber: Type.Integer(), houseNumberSuffix: Type.String(), postcode: Type.String(), city: Type.String(),
 });
-const DateTime = Type.String({ format: 'date-time' });
 
 export const bookingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app;

@@ -6,7 +6,7 @@ import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
 import { requestLocale } from '../plugins/errors.js';
 import { isCustomerOf } from '../schemas/bookings.js';
-import { IdParams, Nullable, Obj } from '../schemas/common.js';
+import { DateTime, IdParams, Nullable, Obj } from '../schemas/common.js';
 import { callerOf } from '../scope.js';
 import { assignmentEvent, bookingEvent, feedName, icsCalendar } from '../services/calendar.js';
 
@@ -16,7 +16,6 @@ import { assignmentEvent, bookingEvent, feedName, icsCalendar } from '../service
  * as an .ics file for the customer's own calendar.
  */
 
-const DateTime = Type.String({ format: 'date-time' });
 const Ics = Type.Unsafe<string>({ type: 'string', description: 'text/calendar' });
 const DAY_MS = 86_400_000;
 /** What the feed holds: the last month, for looking back, and the coming year. */

@@ -4,7 +4,7 @@ import { audit, outbox } from '@buurtservice/db';
 import { STAFF_ROLES, type Locale as LocaleCode } from '@buurtservice/shared';
 import { appError } from '../errors.js';
 import { renderMessage } from '../jobs/notification-jobs.js';
-import { IdParams, Locale, Nullable, Obj, Uuid } from '../schemas/common.js';
+import { DateTime, IdParams, Locale, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf } from '../scope.js';
 
 /**
@@ -13,7 +13,6 @@ import { callerOf } from '../scope.js';
  * send failed — so a dispatcher phones instead and ticks the message off. Staff only.
  */
 
-const DateTime = Type.String({ format: 'date-time' });
 const Reason = Type.Union([Type.Literal('no_email'), Type.Literal('not_delivered')], {
   description: 'no_email: nobody it is for has an e-mail address; not_delivered: every try to send it failed',
 });

@@ -6,7 +6,7 @@ import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { BookingStateSchema } from '../schemas/bookings.js';
-import { IdParams, Nullable, Obj, Uuid } from '../schemas/common.js';
+import { DateTime, IdParams, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { TimeEntrySchema, timeEntryJson } from '../schemas/hours.js';
 import { callerOf } from '../scope.js';
 
@@ -28,7 +28,6 @@ import { callerOf } from '../scope.js';
  *    `totalCents` and `heldMinutes` are 0 and `statement` is null for a worker.
  */
 
-const DateTime = Type.String({ format: 'date-time' });
 const Reason = Type.String({ minLength: 5, maxLength: 1000 });
 const Action = Type.Union([Type.Literal('confirm'), Type.Literal('dispute'), Type.Literal('resolve')]);
 

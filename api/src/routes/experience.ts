@@ -4,7 +4,7 @@ import { audit, experience, programmes, type Executor } from '@buurtservice/db';
 import { amsterdamDate, STAFF_ROLES } from '@buurtservice/shared';
 import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
-import { Contract, IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
+import { Contract, DateTime, IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf } from '../scope.js';
 import { workExperiencePdf } from '../services/pdf.js';
 
@@ -15,7 +15,6 @@ import { workExperiencePdf } from '../services/pdf.js';
  * does not exist. Certificates and the trajectory are changed by the coach or an admin, audited.
  */
 
-const DateTime = Type.String({ format: 'date-time' });
 // The outcome categories the programme reports on (the enum trajectory_status of migration …2900_work_experience).
 const Status = Type.Union([
   Type.Literal('active'), Type.Literal('completed'), Type.Literal('stopped_early'), Type.Literal('subsidised_work'), Type.Literal('regular_work'),

@@ -5,7 +5,7 @@ import { amsterdamDate, isStaff, STAFF_ROLES } from '@buurtservice/shared';
 import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
 import { BookingStateSchema } from '../schemas/bookings.js';
-import { IdParams, IsoDate, Obj, Uuid } from '../schemas/common.js';
+import { DateTime, IdParams, IsoDate, Obj, Uuid } from '../schemas/common.js';
 import {
   CheckInSchema, checkInJson, TimeEntrySchema, TimeEntrySourceSchema, timeEntryJson, WorkerJobSchema, workerJobJson,
 } from '../schemas/hours.js';
@@ -33,7 +33,6 @@ import { callerOf } from '../scope.js';
  *    and check-ins while assigned, or when they logged there; anyone else gets 404.
  */
 
-const DateTime = Type.String({ format: 'date-time' });
 const BookingStatusSchema = Obj({ id: Uuid, state: BookingStateSchema });
 /** The error body of these routes: `reason` says why `time_entry_invalid` refused the times. */
 const HoursErrorBody = Obj({

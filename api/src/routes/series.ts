@@ -6,7 +6,7 @@ import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { bookingJson, bookingStart, BookingSchema, NewBookingFields } from '../schemas/bookings.js';
-import { IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
+import { DateTime, IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf } from '../scope.js';
 import { bookingRequest } from '../services/bookings.js';
 
@@ -27,7 +27,6 @@ import { bookingRequest } from '../services/bookings.js';
  *    A fromBookingId that is not an occurrence of this series is 404.
  */
 
-const DateTime = Type.String({ format: 'date-time' });
 const Frequency = Type.Union([Type.Literal('weekly'), Type.Literal('every_2_weeks'), Type.Literal('every_4_weeks')]);
 
 const SeriesSchema = Obj({

@@ -5,12 +5,11 @@ import { amsterdamDate, STAFF_ROLES } from '@buurtservice/shared';
 import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
 import { IdempotencyHeaders, idempotencyRecord, idempotent, ledgerKeyOf, replyIdempotent } from '../idempotency.js';
-import { IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
+import { DateTime, IdParams, IsoDate, Nullable, Obj, Uuid } from '../schemas/common.js';
 import { callerOf, householdFor, organisationFor } from '../scope.js';
 import { resumeAfterPurchase } from '../services/bookings.js';
 import { purchaseTerms, receiptPrefix } from '../services/purchase.js';
 
-const DateTime = Type.String({ format: 'date-time' });
 const Source = Type.Union([Type.Literal('online'), Type.Literal('counter'), Type.Literal('invoice')]);
 
 const WalletSchema = Obj({

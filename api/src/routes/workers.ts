@@ -6,7 +6,7 @@ import type { Caller } from '../auth.js';
 import { appError } from '../errors.js';
 import { isUniqueViolation } from '../pg-errors.js';
 import { amsterdamMidnight } from '../schemas/bookings.js';
-import { Contract, Email, IdParams, IsoDate, Name, Nullable, Obj, Password, Phone, Uuid } from '../schemas/common.js';
+import { Contract, DateTime, Email, IdParams, IsoDate, Name, Nullable, Obj, Password, Phone, Uuid } from '../schemas/common.js';
 import { callerOf } from '../scope.js';
 import { hashPassword, passwordProblem } from '../services/passwords.js';
 
@@ -17,7 +17,6 @@ import { hashPassword, passwordProblem } from '../services/passwords.js';
  * an email with a password makes a login account. Every change is audited.
  */
 
-const DateTime = Type.String({ format: 'date-time' });
 const Level = Type.Union([Type.Literal('learning'), Type.Literal('independent'), Type.Literal('lead')]);
 const SkillName = Type.String({ pattern: '^[a-z0-9-]{2,40}$' });
 const Skill = Obj({ skill: SkillName, level: Level });

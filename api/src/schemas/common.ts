@@ -9,6 +9,8 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 // The pattern as well as the format: ajv's `uuid` format also accepts 'urn:uuid:…', which PostgreSQL
 // refuses (a 500 instead of a 400).
 export const Uuid = Type.String({ format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$', examples: ['0b4e2d0c-8c1a-4f7e-9a51-2f2f1e1d9c3a'] });
+/** An instant, ISO 8601 with its offset. */
+export const DateTime = Type.String({ format: 'date-time' });
 export const IsoDate = Type.String({ format: 'date', description: 'Calendar date YYYY-MM-DD (Europe/Amsterdam)', examples: ['2026-12-01'] });
 export const Email = Type.String({ format: 'email', maxLength: 254, examples: ['iemand@example.nl'] });
 export const Password = Type.String({ minLength: 1, maxLength: 1024, description: '8 to 128 characters, not a common password' });
