@@ -128,44 +128,30 @@ function payloadFor(audience: Audience, facts: BookingFacts, team: TeamMember[],
 }
 
 async function toCustomer(tx: Executor, kind: BookingNotificationKind, facts: BookingFacts, payload: BookingMessagePayload, key: (userId: string) => string): Promise<number> {
-  // One message per active customer account, written in one statement; the dedupe key is the
-  // event's key with the user id at its end (key('') + id).
-  const prefix = key('');
+  // One message per active customer account, in one statement; the dedupe key is the event's key
+  // with the user id at its end (key('') + id). A customer without an account (a household the
+  // counter looks after) gets one message without a user: an organisation's own address receives
+  // it; a household's is given up and lands on the dispatchers' call list. Not a confirmation: such
+  // a customer booked through staff, who told them.
   const rows = await sql<{ id: string }>`
+    with accounts as (
+      select u.id from users u
+      where u.programme_id = ${facts.programme_id} and u.disabled_at is null
+        and ${facts.household_id
+          ? sql`u.household_id = ${facts.household_id} and u.role = 'resident'`
+          : sql`u.organisation_id = ${facts.organisation_id} and u.role = 'organisation_member'`}
+    )
     insert into outbox (programme_id, household_id, organisation_id, user_id, kind, dedupe_key, payload)
-    select ${facts.programme_id}, ${facts.household_id}, ${facts.organisation_id}, u.id, ${kind}, ${prefix} || u.id::text, ${JSON.stringify(payload)}::jsonb
-    from users u
-    where u.programme_id = ${facts.programme_id} and u.disabled_at is null
-      and ${facts.household_id
-        ? sql`u.household_id = ${facts.household_id} and u.role = 'resident'`
-        : sql`u.organisation_id = ${facts.organisation_id} and u.role = 'organisation_member'`}
-    order by u.id
+    select ${facts.programme_id}, ${facts.household_id}, ${facts.organisation_id}, r.user_id, ${kind}, r.dedupe_key, ${JSON.stringify(payload)}::jsonb
+    from (
+      select a.id as user_id, ${key('')} || a.id::text as dedupe_key from accounts a
+      union all
+      select null::uuid, ${key('customer')}::text where ${kind !== 'booking_confirmed'}::boolean and not exists (select 1 from accounts)
+    ) r
+    order by r.user_id
     on conflict (dedupe_key) do nothing
     returning id`.execute(tx);
-  if (kind === 'booking_confirmed' || await hasCustomerAccount(tx, facts)) return rows.rows.length;
-  // No account of its own (a household the counter looks after): one message without a user. An
-  // organisation's own address receives it; a household's is given up and lands on the
-  // dispatchers' call list. Not for a confirmation: such a customer booked through staff, who told them.
-  const fresh = await enqueue(tx, {
-    programme_id: facts.programme_id, household_id: facts.household_id, organisation_id: facts.organisation_id, user_id: null,
-    kind, dedupe_key: key('customer'), payload: JSON.stringify(payload),
-  });
-  return fresh ? 1 : 0;
-}
-
-/** Whether the customer has an active account of its own (the people `toCustomer` writes to). */
-async function hasCustomerAccount(tx: Executor, facts: BookingFacts): Promise<boolean> {
-  const row = await tx
-    .selectFrom('users')
-    .select('id')
-    .where('programme_id', '=', facts.programme_id)
-    .where('disabled_at', 'is', null)
-    .where((eb) => facts.household_id
-      ? eb.and([eb('household_id', '=', facts.household_id), eb('role', '=', 'resident')])
-      : eb.and([eb('organisation_id', '=', facts.organisation_id), eb('role', '=', 'organisation_member')]))
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  return rows.rows.length;
 }
 
 async function toWorker(tx: Executor, kind: BookingNotificationKind, facts: BookingFacts, workerId: string, payload: BookingMessagePayload, key: string): Promise<number> {
