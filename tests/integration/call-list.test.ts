@@ -41,6 +41,12 @@ async function calls(headers = dispatcher, locale?: 'nl' | 'en'): Promise<Call[]
   return res.json<{ calls: Call[] }>().calls;
 }
 
+async function count(headers = dispatcher): Promise<number> {
+  const res = await ctx.app.inject({ method: 'GET', url: '/dispatch/calls/count', headers });
+  expect(res.statusCode).toBe(200);
+  return res.json<{ count: number }>().count;
+}
+
 function tick(id: string, note?: string, headers = dispatcher) {
   return ctx.app.inject({ method: 'POST', url: `/dispatch/calls/${id}/called`, headers, payload: note === undefined ? {} : { note } });
 }
@@ -108,11 +114,14 @@ describe('the call list', () => {
     const call = (await calls()).find((c) => c.person.id === h.householdId && c.kind === 'booking_cancelled');
     expect(call).toBeDefined();
 
+    const listed = await count();
+    expect(listed).toBe((await calls()).length);
     const first = await tick(call!.id, '  Mevrouw weet het  ');
     expect(first.statusCode).toBe(200);
     const record = first.json<{ id: string; calledAt: string; calledBy: string; note: string | null }>();
     expect(record).toMatchObject({ id: call!.id, calledBy: breda.dispatcherId, note: 'Mevrouw weet het' });
     expect((await calls()).some((c) => c.id === call!.id)).toBe(false);
+    expect(await count()).toBe(listed - 1);
 
     const again = await tick(call!.id, 'iets anders');
     expect(again.statusCode).toBe(200);
@@ -186,6 +195,7 @@ describe('the call list', () => {
     const call = (await calls()).find((c) => c.person.id === h.householdId)!;
     expect((await calls(utrechtAdmin)).some((c) => c.id === call.id)).toBe(false);
     expectError(await tick(call.id, undefined, utrechtAdmin), 404, 'not_found');
+    expect(await count(utrechtAdmin)).toBe((await calls(utrechtAdmin)).length);
     expectError(await tick(call.id, 'x'.repeat(501)), 400, 'validation_failed');
     expect((await calls()).some((c) => c.id === call.id)).toBe(true);
   });

@@ -8,7 +8,7 @@ import { DateTime, IdParams, Locale, Nullable, Obj, Uuid } from '../schemas/comm
 import { callerOf } from '../scope.js';
 
 /**
- * The dispatchers' call list (docs/api-contract.md, "Call list"): messages that reached no one —
+ * The dispatchers' call list (docs/api-bookings.md, "Call list"): messages that reached no one —
  * the person has no e-mail address (often a household the counter looks after), or every try to
  * send failed — so a dispatcher phones instead and ticks the message off. Staff only.
  */
@@ -73,6 +73,16 @@ export const callListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }),
     };
   });
+
+  app.get('/dispatch/calls/count', {
+    config: { access: STAFF_ROLES },
+    schema: {
+      tags: ['dispatch'],
+      summary: 'How many messages are on the call list (for a notice; the list itself is GET /dispatch/calls)',
+      security: [{ bearer: [] }],
+      response: { 200: Obj({ count: Type.Integer() }) },
+    },
+  }, async (request) => ({ count: await outbox.callCount(db, callerOf(request).programmeId) }));
 
   app.post('/dispatch/calls/:messageId/called', {
     config: { access: STAFF_ROLES },

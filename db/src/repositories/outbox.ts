@@ -159,31 +159,37 @@ export interface CallListEntry {
   user_id: string | null;
   name: string;
   phone: string | null;
-  /** the user's language when the message was for one person; else null */
-  locale: string | null;
 }
 
 /**
- * The programme's given-up messages nobody has called about yet, the longest-waiting first; not the
+ * What is on the call list: the programme's given-up messages nobody has called about yet; not the
  * confirmation of a booking staff made on the customer's behalf (they arranged it together).
  */
+const onCallList = (programmeId: string) => sql`
+  o.programme_id = ${programmeId} and o.given_up_at is not null and o.called_at is null
+  and not (o.kind = 'booking_confirmed' and exists (
+    select 1 from bookings b where b.programme_id = o.programme_id and b.id = (o.payload ->> 'bookingId')::uuid and b.on_behalf))`;
+
+/** The call list, the longest-waiting first, with whom to call. */
 export async function callList(db: Executor, programmeId: string, limit = 200): Promise<CallListEntry[]> {
   const rows = await sql<CallListEntry>`
     select o.id, o.kind, o.payload, o.created_at, o.given_up_at, o.last_error, o.household_id, o.organisation_id, o.user_id,
       coalesce(h.name, org.name, u.display_name, '') as name,
-      coalesce(h.phone, org.phone, u.phone) as phone,
-      u.locale
+      coalesce(h.phone, org.phone, u.phone) as phone
     from outbox o
     left join households h on h.programme_id = o.programme_id and h.id = o.household_id
     left join organisations org on org.programme_id = o.programme_id and org.id = o.organisation_id
     left join users u on u.programme_id = o.programme_id and u.id = o.user_id
-    where o.programme_id = ${programmeId} and o.given_up_at is not null and o.called_at is null
-      -- a booking staff made on the customer's behalf was arranged with them: its confirmation needs no call
-      and not (o.kind = 'booking_confirmed' and exists (
-        select 1 from bookings b where b.programme_id = o.programme_id and b.id = (o.payload ->> 'bookingId')::uuid and b.on_behalf))
+    where ${onCallList(programmeId)}
     order by o.created_at, o.id
     limit ${limit}`.execute(db);
   return rows.rows;
+}
+
+/** How many are on the call list (the planning board's notice). */
+export async function callCount(db: Executor, programmeId: string): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from outbox o where ${onCallList(programmeId)}`.execute(db);
+  return r.rows[0]!.n;
 }
 
 export interface CallRecord {

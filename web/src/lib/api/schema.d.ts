@@ -11089,6 +11089,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dispatch/calls/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many messages are on the call list (for a notice; the list itself is GET /dispatch/calls) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable error code (shared/src/errors.ts) */
+                            code: string;
+                            /** @description Message in the caller's language (Accept-Language) */
+                            message: string;
+                            fields?: {
+                                field: string;
+                                code: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable error code (shared/src/errors.ts) */
+                            code: string;
+                            /** @description Message in the caller's language (Accept-Language) */
+                            message: string;
+                            fields?: {
+                                field: string;
+                                code: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dispatch/calls/{messageId}/called": {
         parameters: {
             query?: never;
