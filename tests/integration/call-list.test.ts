@@ -11,12 +11,14 @@ import { bearer, createTestContext, type TestContext } from '../support/context.
 import { assign, book, buy, newHousehold, newWorker, programme, type Programme } from '../support/bookings.js';
 import { expectError } from '../support/world.js';
 
+const NOW = new Date('2027-06-01T09:00:00+02:00');
 let ctx: TestContext;
 let breda: Programme;
 let dispatcher: { authorization: string };
 let utrechtAdmin: { authorization: string };
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // The API's clock: the jobs below (June 2027) are still to come, those of May have begun.
+  ctx = await createTestContext({ clock: () => NOW });
   breda = await programme(ctx.db, 'breda-noordoost');
   dispatcher = bearer(await ctx.login('coordinator@example.nl'));
   utrechtAdmin = bearer(await ctx.login('beheer.utrecht@example.nl'));
@@ -175,6 +177,19 @@ describe('the call list', () => {
     await deliver();
     const mine = (await calls()).filter((c) => c.person.id === householdId);
     expect(mine.map((c) => [c.kind, c.person.name, c.person.phone, c.bookingId])).toEqual([['booking_rescheduled', `Mevr. Balie ${suffix}`, '076 500 12 34', bookingId]]);
+  });
+
+  it('a message about a job that has begun is no longer listed: too late to phone', async () => {
+    const h = await counterHousehold();
+    const worker = await workerWithEmail();
+    const created = await book(ctx.db, breda, { customer: { householdId: h.householdId }, startsAt: new Date('2027-05-31T10:00:00+02:00') });
+    await assign(ctx.db, breda, created.booking.id, worker);
+    await deliver();
+    const rows = await ctx.db.selectFrom('outbox').select(['kind', 'given_up_at']).where('household_id', '=', h.householdId).execute();
+    expect(rows.map((r) => r.kind)).toEqual(['worker_assigned']);
+    expect(rows[0]!.given_up_at).toBeInstanceOf(Date);
+    expect((await calls()).some((c) => c.person.id === h.householdId)).toBe(false);
+    expect(await count()).toBe((await calls()).length);
   });
 
   it('a message that failed every try is listed as not delivered', async () => {

@@ -34,6 +34,7 @@ it('adds jobs for next week, each with its minutes held: the demo worker has one
   // Mevr. De Vries (no e-mail address) is to be phoned about her job's new day, and only about that.
   await notificationJobs.deliverOutbox(ctx.db, jsonMailer('Buurtservice <noreply@buurtservice.test>'), { limit: 100 });
   const breda = await ctx.ownerDb.selectFrom('programmes').select('id').where('slug', '=', 'breda-noordoost').executeTakeFirstOrThrow();
-  const calls = await outbox.callList(ctx.db, breda.id);
+  // (asked on the Sunday before the demo week: her job is still to come)
+  const calls = await outbox.callList(ctx.db, breda.id, new Date('2026-11-22T18:00:00+01:00'));
   expect(calls.map((c) => [c.name, c.kind, c.phone])).toEqual([['Mevr. De Vries', 'booking_rescheduled', '076 521 00 33']]);
 });

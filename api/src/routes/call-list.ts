@@ -47,7 +47,7 @@ export const callListRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const caller = callerOf(request);
     const locale: LocaleCode = request.query.locale ?? 'nl';
-    const rows = await outbox.callList(db, caller.programmeId);
+    const rows = await outbox.callList(db, caller.programmeId, now());
     return {
       calls: rows.map((r) => {
         const person = r.household_id
@@ -82,7 +82,7 @@ export const callListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       security: [{ bearer: [] }],
       response: { 200: Obj({ count: Type.Integer() }) },
     },
-  }, async (request) => ({ count: await outbox.callCount(db, callerOf(request).programmeId) }));
+  }, async (request) => ({ count: await outbox.callCount(db, callerOf(request).programmeId, now()) }));
 
   app.post('/dispatch/calls/:messageId/called', {
     config: { access: STAFF_ROLES },

@@ -162,16 +162,20 @@ export interface CallListEntry {
 }
 
 /**
- * What is on the call list: the programme's given-up messages nobody has called about yet; not the
- * confirmation of a booking staff made on the customer's behalf (they arranged it together).
+ * What is on the call list at `now`: the programme's given-up messages nobody has called about yet.
+ * Not the confirmation of a booking staff made on the customer's behalf (they arranged it
+ * together), and nothing about a job that has begun (or whose week has passed): too late to phone.
  */
-const onCallList = (programmeId: string) => sql`
+const onCallList = (programmeId: string, now: Date) => sql`
   o.programme_id = ${programmeId} and o.given_up_at is not null and o.called_at is null
-  and not (o.kind = 'booking_confirmed' and exists (
-    select 1 from bookings b where b.programme_id = o.programme_id and b.id = (o.payload ->> 'bookingId')::uuid and b.on_behalf))`;
+  and not exists (
+    select 1 from bookings b
+    where b.programme_id = o.programme_id and b.id = (o.payload ->> 'bookingId')::uuid
+      and ((o.kind = 'booking_confirmed' and b.on_behalf)
+        or coalesce(b.starts_at, ((b.window_end + 1)::timestamp at time zone 'Europe/Amsterdam')) <= ${now}::timestamptz))`;
 
 /** The call list, the longest-waiting first, with whom to call. */
-export async function callList(db: Executor, programmeId: string, limit = 200): Promise<CallListEntry[]> {
+export async function callList(db: Executor, programmeId: string, now: Date, limit = 200): Promise<CallListEntry[]> {
   const rows = await sql<CallListEntry>`
     select o.id, o.kind, o.payload, o.created_at, o.given_up_at, o.last_error, o.household_id, o.organisation_id, o.user_id,
       coalesce(h.name, org.name, u.display_name, '') as name,
@@ -180,15 +184,15 @@ export async function callList(db: Executor, programmeId: string, limit = 200): 
     left join households h on h.programme_id = o.programme_id and h.id = o.household_id
     left join organisations org on org.programme_id = o.programme_id and org.id = o.organisation_id
     left join users u on u.programme_id = o.programme_id and u.id = o.user_id
-    where ${onCallList(programmeId)}
+    where ${onCallList(programmeId, now)}
     order by o.created_at, o.id
     limit ${limit}`.execute(db);
   return rows.rows;
 }
 
 /** How many are on the call list (the planning board's notice). */
-export async function callCount(db: Executor, programmeId: string): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*)::int as n from outbox o where ${onCallList(programmeId)}`.execute(db);
+export async function callCount(db: Executor, programmeId: string, now: Date): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from outbox o where ${onCallList(programmeId, now)}`.execute(db);
   return r.rows[0]!.n;
 }
 
