@@ -1,11 +1,13 @@
 import type { SubmitFunction } from '@sveltejs/kit';
 
 /**
- * For `use:enhance` on a form that moves money: a second click while the first submit is on its
- * way does nothing (the Idempotency-Key would make it harmless, but the person should see one
- * result). `reset: false` keeps what was typed after a success that stays on the page.
+ * For `use:enhance` on a form that moves money or changes shared work: a second click while the
+ * first submit is on its way does nothing (the Idempotency-Key would make it harmless, but the
+ * person should see one result). `reset: false` keeps what was typed after a success that stays on
+ * the page; `afterFailure` runs after a refusal (e.g. `invalidateAll`: a colleague was quicker, so
+ * the page fetches how things are now).
  */
-export function onceAtATime(options: { reset?: boolean; onBusy?: (busy: boolean) => void } = {}): SubmitFunction {
+export function onceAtATime(options: { reset?: boolean; afterFailure?: () => Promise<void>; onBusy?: (busy: boolean) => void } = {}): SubmitFunction {
   let busy = false;
   const setBusy = (value: boolean) => {
     busy = value;
@@ -14,9 +16,10 @@ export function onceAtATime(options: { reset?: boolean; onBusy?: (busy: boolean)
   return ({ cancel }) => {
     if (busy) return cancel();
     setBusy(true);
-    return async ({ update }) => {
+    return async ({ result, update }) => {
       try {
         await update(options.reset === false ? { reset: false } : undefined);
+        if (result.type === 'failure') await options.afterFailure?.();
       } finally {
         setBusy(false);
       }
